@@ -1,0 +1,161 @@
+import CArchive
+import Foundation
+
+/// One regular-file member of a tar stream.
+public struct TarMember: Sendable {
+    public var path: String
+    /// Size declared in the header.
+    public var size: Int
+    /// The contents, or nil when the member is larger than the reader's limit (its data is skipped).
+    public var bytes: [UInt8]?
+}
+
+/// Streams the members of one tar shard with libarchive (any compression libarchive detects),
+/// from a file or from a `pipe:` command's stdout. Never holds more than one member in memory.
+///
+/// Wraps `archive_read_*`; one instance per shard, used by one task.
+public final class TarReader {
+    private let archive: OpaquePointer
+    private let shard: String
+    private var pipe: PipeSource?
+    private var finished = false
+
+    /// Opens the shard. Missing files are `missing-shard`; anything libarchive refuses is `unreadable-shard`.
+    public init(_ location: ShardLocation) throws(ShardFailure) {
+        shard = location.description
+        guard let archive = archive_read_new() else {
+            throw ShardFailure(.unreadableShard, shard: shard, "archive_read_new failed")
+        }
+        self.archive = archive
+        archive_read_support_format_tar(archive)
+        archive_read_support_filter_all(archive)
+        let status: Int32
+        switch location {
+        case .file(let path):
+            var info = stat()
+            if stat(path, &info) != 0 {
+                archive_read_free(archive)
+                throw ShardFailure(errno == ENOENT ? .missingShard : .unreadableShard, shard: shard,
+                                   String(cString: strerror(errno)))
+            }
+            status = archive_read_open_filename(archive, path, 1 << 16)
+        case .pipe(let command):
+            do {
+                let source = try PipeSource(command: command)
+                pipe = source
+                status = archive_read_open_fd(archive, source.fileDescriptor, 1 << 16)
+            } catch {
+                archive_read_free(archive)
+                throw ShardFailure(.pipeFailed, shard: shard, "cannot start the command: \(error)")
+            }
+        }
+        if status != ARCHIVE_OK {
+            let message = errorString()
+            let pipeFailure = pipe?.finish()
+            archive_read_free(archive)
+            throw pipeFailure.map { ShardFailure(.pipeFailed, shard: shard, $0) }
+                ?? ShardFailure(.unreadableShard, shard: shard, message)
+        }
+    }
+
+    deinit {
+        if !finished { _ = pipe?.finish(kill: true) }
+        archive_read_free(archive)
+    }
+
+    private func errorString() -> String {
+        archive_error_string(archive).map { String(cString: $0) } ?? "unknown libarchive error"
+    }
+
+    /// The next regular-file member, or nil at the end of the archive. Members over `maxBytes`
+    /// come back without their data. A read failure is `truncated-shard` (or `unreadable-shard`
+    /// when nothing could be read at all).
+    public func next(maxBytes: Int, isFirst: Bool) throws(ShardFailure) -> TarMember? {
+        while true {
+            var entry: OpaquePointer? = nil
+            let status = archive_read_next_header(archive, &entry)
+            if status == ARCHIVE_EOF { return nil }
+            if status < ARCHIVE_WARN || entry == nil {
+                let message = errorString()
+                let reason: FailureReason = isFirst && !message.localizedCaseInsensitiveContains("truncated")
+                    ? .unreadableShard : .truncatedShard
+                throw ShardFailure(reason, shard: shard, message)
+            }
+            // AE_IFREG is a cast macro Swift does not import: 0o100000.
+            guard archive_entry_filetype(entry) == 0o100000 else { continue }
+            let path = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
+            let size = Int(archive_entry_size(entry))
+            if size > maxBytes {
+                if archive_read_data_skip(archive) != ARCHIVE_OK {
+                    throw ShardFailure(.truncatedShard, shard: shard, errorString())
+                }
+                return TarMember(path: path, size: size, bytes: nil)
+            }
+            var failed = false
+            let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                var filled = 0
+                while filled < size {
+                    let n = archive_read_data(archive, buffer.baseAddress! + filled, size - filled)
+                    if n <= 0 { failed = true; break }
+                    filled += n
+                }
+                count = failed ? 0 : size
+            }
+            if failed {
+                throw ShardFailure(.truncatedShard, shard: shard, "member \(path): \(errorString())")
+            }
+            return TarMember(path: path, size: size, bytes: bytes)
+        }
+    }
+
+    /// Ends reading; for a `pipe:` shard, drains and waits for the command and returns a
+    /// `pipe-failed` failure when it exited non-zero.
+    public func finish() -> ShardFailure? {
+        finished = true
+        return pipe?.finish().map { ShardFailure(.pipeFailed, shard: shard, $0) }
+    }
+}
+
+/// A running `/bin/sh -c CMD` whose stdout is read as a shard.
+private final class PipeSource {
+    private let process = Process()
+    private let stdout = Pipe()
+    private let stderrFile: URL
+
+    var fileDescriptor: Int32 { stdout.fileHandleForReading.fileDescriptor }
+
+    init(command: String) throws {
+        stderrFile = FileManager.default.temporaryDirectory
+            .appendingPathComponent("synergen-pipe-\(getpid())-\(UUID().uuidString).err")
+        FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = stdout
+        process.standardError = try FileHandle(forWritingTo: stderrFile)
+        try process.run()
+    }
+
+    /// Waits for the command; returns a message when it failed. Unread output is drained first so
+    /// the command does not die of SIGPIPE on trailing tar padding; `kill` stops it instead.
+    func finish(kill: Bool = false) -> String? {
+        if kill {
+            process.terminate()
+        } else {
+            let handle = stdout.fileHandleForReading
+            while let chunk = try? handle.read(upToCount: 1 << 16), !chunk.isEmpty {}
+        }
+        process.waitUntilExit()
+        try? stdout.fileHandleForReading.close()
+        let errorText = (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(at: stderrFile)
+        if kill { return nil }
+        let tail = errorText.trimmingCharacters(in: .whitespacesAndNewlines).suffix(300)
+        switch process.terminationReason {
+        case .exit where process.terminationStatus == 0: return nil
+        case .exit: return "command exited with status \(process.terminationStatus)" + (tail.isEmpty ? "" : ": \(tail)")
+        case .uncaughtSignal: return "command killed by signal \(process.terminationStatus)" + (tail.isEmpty ? "" : ": \(tail)")
+        @unknown default: return "command failed"
+        }
+    }
+}

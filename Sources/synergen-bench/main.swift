@@ -1,0 +1,2 @@
+import SynergenPrep
+print("bench")

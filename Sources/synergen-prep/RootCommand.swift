@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct RootCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synergen-prep",
+        abstract: "Turn WebDataset image-text shards into token shards for a SynerGen-VL-style model.",
+        subcommands: [DemoDataCommand.self, InspectCommand.self]
+    )
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import SynergenPrep
+
+/// Parallelism flags shared by the commands that read shards.
+struct WorkerOptions: ParsableArguments {
+    @Option(help: "Shards processed at once (default: number of cores).")
+    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+    }
+}
+
+/// Image decoding flags shared by the commands that decode.
+struct DecodeFlags: ParsableArguments {
+    @Option(help: "Refuse images with more pixels than this (too-large), checked from the header.")
+    var maxPixels: Int = 89_478_485
+
+    @Option(help: "Largest tar member read into memory, in MiB; larger members make their sample too-large.")
+    var maxMemberMib: Int = 256
+
+    func validate() throws {
+        guard maxPixels >= 1 else { throw ValidationError("--max-pixels must be positive") }
+        guard maxMemberMib >= 1 else { throw ValidationError("--max-member-mib must be positive") }
+    }
+
+    var decodeOptions: DecodeOptions { DecodeOptions(maxPixels: maxPixels) }
+    var reader: ShardReader { ShardReader(maxMemberBytes: maxMemberMib << 20) }
+}
