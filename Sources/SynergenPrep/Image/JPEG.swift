@@ -73,11 +73,14 @@ public final class TurboJPEG {
         let handle = try decompressHandle()
         var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
         let source = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        if tjDecompressHeader3(handle, source, UInt(bytes.count), &width, &height, &subsampling, &colorspace) != 0 {
-            throw Self.classify(Self.lastError(handle))
-        }
-        if width <= 0 || height <= 0 {
-            throw ImageDecodeError(.truncated, "JPEG: the data ends before the frame header")
+        let failed = tjDecompressHeader3(handle, source, UInt(bytes.count), &width, &height, &subsampling, &colorspace) != 0
+        if failed || width <= 0 || height <= 0 {
+            // Data that ends while its markers are still well-formed is truncated; junk is corrupt.
+            let markers = JPEGMarkers(scanning: bytes)
+            let message = failed ? Self.lastError(handle) : "the data ends before the frame header"
+            if markers.isMalformed && !markers.hasFrame { throw ImageDecodeError(.corrupt, "JPEG: \(message)") }
+            if !failed { throw ImageDecodeError(.truncated, "JPEG: \(message)") }
+            throw Self.classify(message)
         }
         let space: JPEGHeader.Colorspace
         switch Int(colorspace) {

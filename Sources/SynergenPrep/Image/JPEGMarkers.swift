@@ -3,12 +3,16 @@
 public struct JPEGMarkers: Sendable, Equatable {
     public var exif: [UInt8]?
     public var hasAdobe = false
+    /// A frame header (SOFn) was seen before the first scan.
+    public var hasFrame = false
+    /// The marker structure broke (junk where a marker should be, impossible length) before a scan.
+    public var isMalformed = false
 
     public init(scanning bytes: UnsafeRawBufferPointer) {
         var i = 2
         let n = bytes.count
         while i + 4 <= n {
-            guard bytes[i] == 0xFF else { return }
+            guard bytes[i] == 0xFF else { isMalformed = true; return }
             var marker = bytes[i + 1]
             i += 2
             while marker == 0xFF && i < n { marker = bytes[i]; i += 1 }  // fill bytes
@@ -16,7 +20,9 @@ public struct JPEGMarkers: Sendable, Equatable {
             if (0xD0...0xD7).contains(marker) || marker == 0x01 { continue }  // no length
             guard i + 2 <= n else { return }
             let length = Int(bytes[i]) << 8 | Int(bytes[i + 1])
-            guard length >= 2, i + length <= n else { return }
+            if length < 2 { isMalformed = true; return }
+            if [0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF].contains(marker) { hasFrame = true }
+            guard i + length <= n else { return }
             let payload = UnsafeRawBufferPointer(rebasing: bytes[(i + 2)..<(i + length)])
             if marker == 0xE1, exif == nil, payload.starts(with: Array("Exif".utf8) + [0, 0]) {
                 exif = Array(payload.dropFirst(6))

@@ -75,38 +75,47 @@ public struct SampleGrouper {
     private var currentProblem: (FailureReason, String)?
     private var seenKeys: Set<String> = []
     private var ordinal = 0
+    private var pending: (path: String, ext: String)?
 
     public init() {}
 
-    /// Adds one member; returns the sample it completed, if any. `bytes` nil means the member was
-    /// over the size limit of `size` bytes.
-    public mutating func add(path: String, bytes: [UInt8]?, size: Int) -> Event? {
-        if SampleKey.isMetadata(path) { return nil }
-        guard let (key, rawExt) = SampleKey.split(path) else { return nil }
-        let ext = rawExt.lowercased()
-        var completed: Event? = nil
-        if current?.key != key {
-            completed = flush()
-            current = RawSample(key: key, members: [], ordinal: ordinal)
-            ordinal += 1
-            if seenKeys.contains(key) {
-                currentProblem = (.duplicateKey, "key \(key) already appeared earlier in the shard; this later sample is dropped")
-            }
-            seenKeys.insert(key)
+    /// Starts a member: returns the sample this member's key completes (if any) and whether the
+    /// member belongs to a sample at all (metadata and dot-less names do not; skip their data).
+    public mutating func begin(path: String) -> (completed: Event?, accepted: Bool) {
+        if SampleKey.isMetadata(path) { return (nil, false) }
+        guard let (key, rawExt) = SampleKey.split(path) else { return (nil, false) }
+        guard current?.key != key else {
+            pending = (path, rawExt.lowercased())
+            return (nil, true)
         }
+        let completed = flush()
+        pending = (path, rawExt.lowercased())
+        current = RawSample(key: key, members: [], ordinal: ordinal)
+        ordinal += 1
+        if seenKeys.contains(key) {
+            currentProblem = (.duplicateKey, "key \(key) already appeared earlier in the shard; this later sample is dropped")
+        }
+        seenKeys.insert(key)
+        return (completed, true)
+    }
+
+    /// Adds the data of the member last accepted by `begin`; nil bytes mean it was over the size
+    /// limit of `size` bytes.
+    public mutating func add(bytes: [UInt8]?, size: Int) {
+        guard let (path, ext) = pending, current != nil else { return }
+        pending = nil
         if current!.members.contains(where: { $0.ext == ext }) {
-            if currentProblem == nil { currentProblem = (.duplicateExtension, "two members named \(key).\(ext)") }
+            if currentProblem == nil { currentProblem = (.duplicateExtension, "two members named \(current!.key).\(ext)") }
         } else if let bytes {
             current!.members.append(.init(ext: ext, bytes: bytes))
         } else if currentProblem == nil {
             currentProblem = (.tooLarge, "member \(path) is \(size) bytes, over the member size limit")
         }
-        return completed
     }
 
     /// Completes the last sample at the end of the shard (or at a truncation).
     public mutating func flush() -> Event? {
-        defer { current = nil; currentProblem = nil }
+        defer { current = nil; currentProblem = nil; pending = nil }
         guard let sample = current else { return nil }
         if let (reason, message) = currentProblem {
             return .rejected(SampleRejection(key: sample.key, reason: reason, message: message))

@@ -19,17 +19,22 @@ public struct ShardReader: Sendable {
         var grouper = SampleGrouper()
         var first = true
         while true {
-            let member: TarMember?
-            do {
-                member = try tar.next(maxBytes: maxMemberBytes, isFirst: first)
-            } catch {
+            let header: (path: String, size: Int)?
+            do { header = try tar.nextHeader(isFirst: first) } catch {
                 // The sample in progress may be incomplete: drop it rather than guess.
-                let pipeFailure = tar.finish()
-                return pipeFailure ?? error
+                return tar.finish() ?? error
             }
-            guard let member else { break }
+            guard let (path, size) = header else { break }
             first = false
-            if let event = grouper.add(path: member.path, bytes: member.bytes, size: member.size) { try body(event) }
+            // A new key completes the previous sample before this member's data is read, so a cut
+            // inside this member still keeps every earlier sample.
+            let (completed, accepted) = grouper.begin(path: path)
+            if let completed { try body(completed) }
+            let bytes: [UInt8]?
+            do { bytes = try tar.readData(path: path, size: size, maxBytes: maxMemberBytes, skip: !accepted) } catch {
+                return tar.finish() ?? error
+            }
+            if accepted { grouper.add(bytes: bytes, size: size) }
         }
         if let event = grouper.flush() { try body(event) }
         return tar.finish()

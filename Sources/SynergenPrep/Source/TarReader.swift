@@ -1,15 +1,6 @@
 import CArchive
 import Foundation
 
-/// One regular-file member of a tar stream.
-public struct TarMember: Sendable {
-    public var path: String
-    /// Size declared in the header.
-    public var size: Int
-    /// The contents, or nil when the member is larger than the reader's limit (its data is skipped).
-    public var bytes: [UInt8]?
-}
-
 /// Streams the members of one tar shard with libarchive (any compression libarchive detects),
 /// from a file or from a `pipe:` command's stdout. Never holds more than one member in memory.
 ///
@@ -67,10 +58,10 @@ public final class TarReader {
         archive_error_string(archive).map { String(cString: $0) } ?? "unknown libarchive error"
     }
 
-    /// The next regular-file member, or nil at the end of the archive. Members over `maxBytes`
-    /// come back without their data. A read failure is `truncated-shard` (or `unreadable-shard`
-    /// when nothing could be read at all).
-    public func next(maxBytes: Int, isFirst: Bool) throws(ShardFailure) -> TarMember? {
+    /// Moves to the next regular-file member and returns its path and declared size, or nil at the
+    /// end of the archive. A failure is `truncated-shard` (or `unreadable-shard` when not even the
+    /// first header could be read as tar).
+    public func nextHeader(isFirst: Bool) throws(ShardFailure) -> (path: String, size: Int)? {
         while true {
             var entry: OpaquePointer? = nil
             let status = archive_read_next_header(archive, &entry)
@@ -84,28 +75,31 @@ public final class TarReader {
             // AE_IFREG is a cast macro Swift does not import: 0o100000.
             guard archive_entry_filetype(entry) == 0o100000 else { continue }
             let path = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
-            let size = Int(archive_entry_size(entry))
-            if size > maxBytes {
-                if archive_read_data_skip(archive) != ARCHIVE_OK {
-                    throw ShardFailure(.truncatedShard, shard: shard, errorString())
-                }
-                return TarMember(path: path, size: size, bytes: nil)
-            }
-            var failed = false
-            let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-                var filled = 0
-                while filled < size {
-                    let n = archive_read_data(archive, buffer.baseAddress! + filled, size - filled)
-                    if n <= 0 { failed = true; break }
-                    filled += n
-                }
-                count = failed ? 0 : size
-            }
-            if failed {
+            return (path, Int(archive_entry_size(entry)))
+        }
+    }
+
+    /// Reads the current member's data, or skips it and returns nil when it is over `maxBytes`
+    /// (or `skip` is set). A short read is `truncated-shard`.
+    public func readData(path: String, size: Int, maxBytes: Int, skip: Bool = false) throws(ShardFailure) -> [UInt8]? {
+        if skip || size > maxBytes {
+            if archive_read_data_skip(archive) != ARCHIVE_OK {
                 throw ShardFailure(.truncatedShard, shard: shard, "member \(path): \(errorString())")
             }
-            return TarMember(path: path, size: size, bytes: bytes)
+            return nil
         }
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            var filled = 0
+            while filled < size {
+                let n = archive_read_data(archive, buffer.baseAddress! + filled, size - filled)
+                if n <= 0 { failed = true; break }
+                filled += n
+            }
+            count = failed ? 0 : size
+        }
+        if failed { throw ShardFailure(.truncatedShard, shard: shard, "member \(path): \(errorString())") }
+        return bytes
     }
 
     /// Ends reading; for a `pipe:` shard, drains and waits for the command and returns a
