@@ -11,7 +11,8 @@ public final class TarReader {
     private var pipe: PipeSource?
     private var finished = false
 
-    /// Opens the shard. Missing files are `missing-shard`; anything libarchive refuses is `unreadable-shard`.
+    /// Opens the shard (once `archive` is set, a throwing init still runs `deinit`, which frees it).
+    /// Missing files are `missing-shard`; anything libarchive refuses is `unreadable-shard`.
     public init(_ location: ShardLocation) throws(ShardFailure) {
         shard = location.description
         guard let archive = archive_read_new() else {
@@ -25,7 +26,6 @@ public final class TarReader {
         case .file(let path):
             var info = stat()
             if stat(path, &info) != 0 {
-                archive_read_free(archive)
                 throw ShardFailure(errno == ENOENT ? .missingShard : .unreadableShard, shard: shard,
                                    String(cString: strerror(errno)))
             }
@@ -36,14 +36,13 @@ public final class TarReader {
                 pipe = source
                 status = archive_read_open_fd(archive, source.fileDescriptor, 1 << 16)
             } catch {
-                archive_read_free(archive)
                 throw ShardFailure(.pipeFailed, shard: shard, "cannot start the command: \(error)")
             }
         }
         if status != ARCHIVE_OK {
             let message = errorString()
             let pipeFailure = pipe?.finish()
-            archive_read_free(archive)
+            finished = true
             throw pipeFailure.map { ShardFailure(.pipeFailed, shard: shard, $0) }
                 ?? ShardFailure(.unreadableShard, shard: shard, message)
         }
