@@ -18,12 +18,17 @@ public struct DecodeOptions: Sendable, Equatable {
     /// When set, JPEGs are decoded at the smallest libjpeg-turbo DCT scale whose (upright) output is
     /// still at least this size. Nil decodes at full size.
     public var minimumSize: ImageSize? = nil
+    /// With `minimumSize`: also use libjpeg-turbo's n/8 scales (3/8, 5/8, ...), not only Pillow's
+    /// draft scales 1/2, 1/4, 1/8. Smaller outputs, but slower to decode and never equal to Pillow.
+    public var allDCTScales = false
     /// Apply the EXIF orientation tag, as `ImageOps.exif_transpose` does.
     public var applyOrientation = true
 
-    public init(maxPixels: Int = 89_478_485, minimumSize: ImageSize? = nil, applyOrientation: Bool = true) {
+    public init(maxPixels: Int = 89_478_485, minimumSize: ImageSize? = nil, allDCTScales: Bool = false,
+                applyOrientation: Bool = true) {
         self.maxPixels = maxPixels
         self.minimumSize = minimumSize
+        self.allDCTScales = allDCTScales
         self.applyOrientation = applyOrientation
     }
 }
@@ -131,7 +136,8 @@ public final class ImageDecoder {
         if let minimum = options.minimumSize {
             let (minW, minH) = orientation.swapsAxes && options.applyOrientation
                 ? (minimum.height, minimum.width) : (minimum.width, minimum.height)
-            scale = TurboJPEG.smallestScale(width: header.width, height: header.height, minWidth: minW, minHeight: minH)
+            scale = TurboJPEG.smallestScale(width: header.width, height: header.height, minWidth: minW, minHeight: minH,
+                                            powersOfTwo: !options.allDCTScales)
         }
         let width = scale.apply(header.width), height = scale.apply(header.height)
         let channels = header.colorspace.isFourChannel ? 4 : 3

@@ -53,9 +53,14 @@ public final class TurboJPEG {
     }()
 
     /// The smallest supported scale whose output is still at least `minWidth` × `minHeight`.
-    public static func smallestScale(width: Int, height: Int, minWidth: Int, minHeight: Int) -> JPEGScale {
+    /// With `powersOfTwo` only 1/2, 1/4 and 1/8 are considered: the scales Pillow's `Image.draft`
+    /// uses (so pixels equal Pillow's draft decode), and the ones libjpeg-turbo has SIMD IDCTs for;
+    /// the other n/8 scales decode more slowly than a full-size decode of the same image.
+    public static func smallestScale(width: Int, height: Int, minWidth: Int, minHeight: Int,
+                                     powersOfTwo: Bool = true) -> JPEGScale {
         var best = JPEGScale.one
         for scale in scalingFactors where scale.numerator <= scale.denominator {
+            if powersOfTwo && !(scale.numerator == 1 && [1, 2, 4, 8].contains(scale.denominator)) { continue }
             if scale.apply(width) >= minWidth && scale.apply(height) >= minHeight { best = scale }
         }
         return best

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synergen-bench",
+        abstract: "Benchmarks of the pipeline's stages; scripts/bench_*.py run them beside the Python reference.",
+        subcommands: [DecodeBench.self]
+    )
+}

@@ -1,2 +1,0 @@
-import SynergenPrep
-print("bench")
