@@ -101,8 +101,8 @@ struct ImageCommand: ParsableCommand {
         func run() throws {
             let opts = options.viewOptions
             for path in images {
-                let image = try ImageFile.load(path: path)
-                let plan = try ImageViewPlan(width: image.width, height: image.height, options: opts)
+                let size = try ImageFile.probe(path: path)
+                let plan = try ImageViewPlan(width: size.width, height: size.height, options: opts)
                 if json {
                     print(Self.jsonLine(path: path, plan: plan))
                 } else {
@@ -152,9 +152,14 @@ struct ImageCommand: ParsableCommand {
         @Argument(help: "Image file.")
         var image: String
 
+        @Flag(help: "Decode large JPEGs at a reduced DCT scale that still covers every view (faster; pixels differ from Pillow's, see README).")
+        var dctDownscale = false
+
         func run() throws {
-            let img = try ImageFile.load(path: image)
-            let views = try ImageViews(image: img, options: options.viewOptions)
+            var scratch = ResampleScratch()
+            let (decoded, views) = try ViewDecoding(options: options.viewOptions, dctDownscale: dctDownscale)
+                .views(of: try ImageFile.read(image), decoder: ImageDecoder(), scratch: &scratch)
+            if decoded.scale != .one { print("decoded at DCT scale \(decoded.scale): \(decoded.image.width)x\(decoded.image.height)") }
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let stem = ((image as NSString).lastPathComponent as NSString).deletingPathExtension
             var written: [String] = []

@@ -37,7 +37,7 @@ import Testing
         var options = DecodeOptions()
         if c.scale > 1 {
             // The smallest scale still at least ceil(size / scale) is exactly 1/scale.
-            let (_, size) = try ImageDecoder().probe(bytes.withUnsafeBytes { UnsafeRawBufferPointer($0) })
+            let (_, size) = try ImageDecoder().probe(bytes)
             options.minimumSize = ImageSize(width: (size.width + c.scale - 1) / c.scale, height: (size.height + c.scale - 1) / c.scale)
         }
         let decoded = try ImageDecoder().decode(bytes, options: options)

@@ -70,6 +70,15 @@ public final class ImageDecoder {
         }
     }
 
+    /// Reads only the header: the format and the upright full-resolution size.
+    public func probe(_ bytes: [UInt8]) throws(ImageDecodeError) -> (ImageFormat, ImageSize) {
+        var result: Result<(ImageFormat, ImageSize), ImageDecodeError> = .failure(ImageDecodeError(.corrupt, "not read"))
+        bytes.withUnsafeBytes { raw in
+            do throws(ImageDecodeError) { result = .success(try probe(raw)) } catch { result = .failure(error) }
+        }
+        return try result.get()
+    }
+
     /// Decodes JPEG or PNG bytes.
     public func decode(_ bytes: [UInt8], options: DecodeOptions = DecodeOptions()) throws(ImageDecodeError) -> DecodedImage {
         var result: Result<DecodedImage, ImageDecodeError> = .failure(ImageDecodeError(.corrupt, "not decoded"))

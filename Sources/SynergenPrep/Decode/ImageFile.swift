@@ -5,12 +5,26 @@ import Foundation
 public enum ImageFile {
     /// Reads and decodes a JPEG or PNG file (EXIF orientation applied, alpha composited onto white).
     public static func decode(path: String, options: DecodeOptions = DecodeOptions()) throws -> DecodedImage {
+        let bytes = try read(path)
+        do throws(ImageDecodeError) { return try ImageDecoder().decode(bytes, options: options) } catch {
+            throw ImageDecodeError(error.reason, "\(path): \(error.message)")
+        }
+    }
+
+    /// Reads only the header: the upright full-resolution size (no pixels decoded).
+    public static func probe(path: String) throws -> ImageSize {
+        let bytes = try read(path)
+        do throws(ImageDecodeError) { return try ImageDecoder().probe(bytes).1 } catch {
+            throw ImageDecodeError(error.reason, "\(path): \(error.message)")
+        }
+    }
+
+    /// The file's bytes.
+    public static func read(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ImageDecodeError(.corrupt, "\(path): cannot read the file")
         }
-        do { return try ImageDecoder().decode([UInt8](data), options: options) } catch {
-            throw ImageDecodeError(error.reason, "\(path): \(error.message)")
-        }
+        return [UInt8](data)
     }
 
     /// Reads and decodes a JPEG or PNG file to RGB.

@@ -28,6 +28,15 @@ public struct ImageViewPlan: Sendable, Equatable, Codable {
     public let generation: GenerationCropPlan
     public let grid: TileGrid
 
+    /// The smallest source resolution from which every view is a downscale (or same size): the
+    /// generation resize target, the tile grid and the thumbnail, whichever is largest per axis.
+    public var requiredSourceSize: ImageSize {
+        let firstGeneration = generation.halvings.isEmpty
+            ? (generation.resizedWidth, generation.resizedHeight) : (generation.originalWidth, generation.originalHeight)
+        return ImageSize(width: max(firstGeneration.0, grid.resizedWidth, grid.tileSize),
+                         height: max(firstGeneration.1, grid.resizedHeight, grid.tileSize))
+    }
+
     public init(width: Int, height: Int, options: ImageViewOptions) throws(ImageViewError) {
         self.width = width
         self.height = height
@@ -54,8 +63,14 @@ public struct ImageViews: Sendable, Equatable {
     }
 
     /// Builds every view of `image`, reusing `scratch` across calls.
-    public init(image: RGBImage, options: ImageViewOptions, scratch: inout ResampleScratch) throws(ImageViewError) {
-        let plan = try ImageViewPlan(width: image.width, height: image.height, options: options)
+    ///
+    /// `plannedSize` is the size the geometry is planned for when `image` is a reduced decode of a
+    /// larger original (DCT-domain downscaling): grid, resize targets and crops follow the original,
+    /// and each resize maps the whole reduced image onto the same target. Nil plans for `image` itself.
+    public init(image: RGBImage, options: ImageViewOptions, scratch: inout ResampleScratch,
+                plannedSize: ImageSize? = nil) throws(ImageViewError) {
+        let plan = try ImageViewPlan(width: plannedSize?.width ?? image.width, height: plannedSize?.height ?? image.height,
+                                     options: options)
         self.plan = plan
         generation = try Self.generationView(image: image, plan: plan.generation,
                                              policy: options.generation, passOrder: options.passOrder,
