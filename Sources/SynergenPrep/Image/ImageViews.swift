@@ -82,14 +82,14 @@ public struct ImageViews: Sendable, Equatable {
         var tiles: [RGBImage] = []
         tiles.reserveCapacity(grid.tileCount)
         for box in grid.tileBoxes {
-            tiles.append(Self.render(image, plan: resize, region: box, scratch: &scratch))
+            tiles.append(resize.apply(to: image, region: box, scratch: &scratch))
         }
         self.tiles = tiles
         if grid.thumbnail {
             let s = grid.tileSize
             let thumb = ResamplePlan(inWidth: image.width, inHeight: image.height, outWidth: s, outHeight: s,
                                      filter: options.tileFilter, passOrder: options.passOrder)
-            thumbnail = Self.render(image, plan: thumb, region: PixelRect(x: 0, y: 0, width: s, height: s),
+            thumbnail = thumb.apply(to: image, region: PixelRect(x: 0, y: 0, width: s, height: s),
                                     scratch: &scratch)
         } else {
             thumbnail = nil
@@ -106,24 +106,12 @@ public struct ImageViews: Sendable, Equatable {
         for step in plan.halvings {
             let p = ResamplePlan(inWidth: source.width, inHeight: source.height,
                                  outWidth: step[0], outHeight: step[1], filter: .box, passOrder: passOrder)
-            source = render(source, plan: p, region: PixelRect(x: 0, y: 0, width: step[0], height: step[1]),
+            source = p.apply(to: source, region: PixelRect(x: 0, y: 0, width: step[0], height: step[1]),
                             scratch: &scratch)
         }
         let p = ResamplePlan(inWidth: source.width, inHeight: source.height,
                              outWidth: plan.resizedWidth, outHeight: plan.resizedHeight, filter: policy.filter,
                              passOrder: passOrder)
-        return render(source, plan: p, region: plan.crop, scratch: &scratch)
-    }
-
-    static func render(_ image: RGBImage, plan: ResamplePlan, region: PixelRect,
-                       scratch: inout ResampleScratch) -> RGBImage {
-        var out = [UInt8](repeating: 0, count: region.width * region.height * 3)
-        out.withUnsafeMutableBufferPointer { dst in
-            image.pixels.withUnsafeBufferPointer { src in
-                plan.apply(source: src, region: region, destination: dst,
-                           destinationRowStride: region.width * 3, scratch: &scratch)
-            }
-        }
-        return RGBImage(width: region.width, height: region.height, pixels: out)
+        return p.apply(to: source, region: plan.crop, scratch: &scratch)
     }
 }

@@ -19,11 +19,17 @@ public enum Resampler {
         let plan = ResamplePlan(inWidth: image.width, inHeight: image.height,
                                 outWidth: width, outHeight: height, filter: filter, passOrder: passOrder)
         var scratch = ResampleScratch()
+        return plan.apply(to: image, region: region, scratch: &scratch)
+    }
+}
+
+extension ResamplePlan {
+    /// Resamples `image` (whose size must be the plan's input size) and returns `region` of the output.
+    public func apply(to image: RGBImage, region: PixelRect, scratch: inout ResampleScratch) -> RGBImage {
         var out = [UInt8](repeating: 0, count: region.width * region.height * 3)
         out.withUnsafeMutableBufferPointer { dst in
             image.pixels.withUnsafeBufferPointer { src in
-                plan.apply(source: src, region: region, destination: dst,
-                           destinationRowStride: region.width * 3, scratch: &scratch)
+                apply(source: src, region: region, destination: dst, destinationRowStride: region.width * 3, scratch: &scratch)
             }
         }
         return RGBImage(width: region.width, height: region.height, pixels: out)

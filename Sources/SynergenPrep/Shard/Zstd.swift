@@ -11,9 +11,17 @@ public enum Zstd {
     /// Compresses `bytes` into one zstd frame with the content size recorded (wraps `ZSTD_compress`).
     public static func compress(_ bytes: [UInt8], level: Int32 = 3) throws(Failure) -> [UInt8] {
         let bound = ZSTD_compressBound(bytes.count)
+        return try output(capacity: bound) { buffer in
+            bytes.withUnsafeBytes { ZSTD_compress(buffer.baseAddress, bound, $0.baseAddress, $0.count, level) }
+        }
+    }
+
+    /// Runs a libzstd call that writes into a fresh buffer of `capacity` bytes and returns the
+    /// number written or an error code.
+    private static func output(capacity: Int, _ call: (UnsafeMutableBufferPointer<UInt8>) -> Int) throws(Failure) -> [UInt8] {
         var failure: Failure?
-        let output = [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
-            let written = bytes.withUnsafeBytes { ZSTD_compress(buffer.baseAddress, bound, $0.baseAddress, $0.count, level) }
+        let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+            let written = call(buffer)
             if ZSTD_isError(written) != 0 {
                 failure = Failure(message: String(cString: ZSTD_getErrorName(written)))
                 count = 0
@@ -32,17 +40,8 @@ public enum Zstd {
         if size == ZSTD_CONTENTSIZE_ERROR { throw Failure(message: "not a zstd frame") }
         if size == ZSTD_CONTENTSIZE_UNKNOWN { throw Failure(message: "frame without a recorded content size") }
         guard size <= UInt64(maxSize) else { throw Failure(message: "frame inflates to \(size) bytes, over \(maxSize)") }
-        var failure: Failure?
-        let output = [UInt8](unsafeUninitializedCapacity: Int(size)) { buffer, count in
-            let written = frame.withUnsafeBytes { ZSTD_decompress(buffer.baseAddress, Int(size), $0.baseAddress, $0.count) }
-            if ZSTD_isError(written) != 0 {
-                failure = Failure(message: String(cString: ZSTD_getErrorName(written)))
-                count = 0
-            } else {
-                count = written
-            }
+        return try output(capacity: Int(size)) { buffer in
+            frame.withUnsafeBytes { ZSTD_decompress(buffer.baseAddress, Int(size), $0.baseAddress, $0.count) }
         }
-        if let failure { throw failure }
-        return output
     }
 }
