@@ -12,6 +12,7 @@ public final class ProgressReporter: @unchecked Sendable {
     private var shardsDone = 0
     private var samples = 0
     private var errors = 0
+    private var images = 0
     private let enabled: Bool
 
     public init(stage: String, totalShards: Int, enabled: Bool = true) {
@@ -22,10 +23,11 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     /// Adds to the counters and prints when it is time.
-    public func add(samples: Int = 0, errors: Int = 0, shards: Int = 0) {
+    public func add(samples: Int = 0, errors: Int = 0, shards: Int = 0, images: Int = 0) {
         lock.withLock {
             self.samples += samples
             self.errors += errors
+            self.images += images
             shardsDone += shards
             let now = Date()
             if now.timeIntervalSince(lastPrint) >= (isTTY ? 0.25 : 5) {
@@ -49,12 +51,13 @@ public final class ProgressReporter: @unchecked Sendable {
         } else if shardsDone >= totalShards {
             eta = "0s"
         }
+        let imageRate = Double(images) / elapsed
         if isTTY {
-            return String(format: "%@: shards %d/%d  samples %d  %.1f samples/s  errors %d  ETA %@",
-                          stage, shardsDone, totalShards, samples, rate, errors, eta)
+            return String(format: "%@: shards %d/%d  samples %d  %.1f samples/s  %.1f images/s  errors %d  ETA %@",
+                          stage, shardsDone, totalShards, samples, rate, imageRate, errors, eta)
         }
-        return String(format: "progress stage=%@ shards=%d/%d samples=%d samples_per_s=%.1f errors=%d eta=%@ elapsed_s=%.1f",
-                      stage, shardsDone, totalShards, samples, rate, errors, eta, elapsed)
+        return String(format: "progress stage=%@ shards=%d/%d samples=%d samples_per_s=%.2f images_per_s=%.2f errors=%d eta=%@ elapsed_s=%.1f",
+                      stage, shardsDone, totalShards, samples, rate, imageRate, errors, eta, elapsed)
     }
 
     private func emit(_ text: String, final: Bool) {

@@ -1,0 +1,76 @@
+/// What tokenizing one shard did; written last, as `<stem>.stats.json`, it is the shard's
+/// done-marker: a re-run skips the shard when `complete` is true and `configHash` matches.
+public struct ShardTokenizeStats: Codable, Sendable, Equatable {
+    public struct Timings: Codable, Sendable, Equatable {
+        /// Reading, decoding, views and text (the producer thread; overlaps the VQ).
+        public var prepareSeconds = 0.0
+        /// VQ encoding (the consumer thread).
+        public var vqSeconds = 0.0
+        /// Folding and writing.
+        public var writeSeconds = 0.0
+        public var wallSeconds = 0.0
+    }
+
+    public struct ShardError: Codable, Sendable, Equatable {
+        public var reason: String
+        public var message: String
+    }
+
+    public var formatVersion = Int(TokenizedShard.version)
+    public var source: String
+    public var output: String
+    public var configHash: String
+    /// False when the input could not be read (missing, unreadable, failed pipe): a re-run retries it.
+    public var complete: Bool
+    public var samplesIn = 0
+    public var samplesOut = 0
+    /// Reason word → count.
+    public var errors: [String: Int] = [:]
+    /// Reason word → every key counted under it.
+    public var errorKeys: [String: [String]] = [:]
+    public var shardError: ShardError?
+    public var textTokens = 0
+    public var codes = 0
+    /// Role kind ("generation", "tile", "thumbnail") → views.
+    public var views: [String: Int] = [:]
+    /// "role rowsxcols" (e.g. "tile 64x64") → views.
+    public var grids: [String: Int] = [:]
+    /// Caption length in tokens → samples.
+    public var captionLengths: [String: Int] = [:]
+    /// Understanding views per image (tiles + thumbnail) → samples.
+    public var viewsPerImage: [String: Int] = [:]
+    public var outputBytes = 0
+    public var outputSHA256 = ""
+    public var timings = Timings()
+
+    public init(source: String, output: String, configHash: String, complete: Bool = true) {
+        self.source = source
+        self.output = output
+        self.configHash = configHash
+        self.complete = complete
+    }
+
+    mutating func count(_ reason: FailureReason, key: String) {
+        errors[reason.rawValue, default: 0] += 1
+        errorKeys[reason.rawValue, default: []].append(key)
+    }
+
+    mutating func count(_ sample: TokenizedSample) {
+        samplesOut += 1
+        textTokens += sample.captionIDs.count
+        captionLengths[String(sample.captionIDs.count), default: 0] += 1
+        var understanding = 0
+        for view in sample.views {
+            codes += view.codes.count
+            views[view.role.kind, default: 0] += 1
+            grids["\(view.role.kind) \(view.gridRows)x\(view.gridCols)", default: 0] += 1
+            if view.role != .generation { understanding += 1 }
+        }
+        if understanding > 0 { viewsPerImage[String(understanding), default: 0] += 1 }
+    }
+
+    /// Sample-level errors (shard-level failures excluded).
+    public var sampleErrors: Int {
+        errors.filter { !(FailureReason(rawValue: $0.key)?.isShardLevel ?? false) }.values.reduce(0, +)
+    }
+}
