@@ -8,7 +8,7 @@ import Testing
 struct BlockMeanEncoder: CodeGridEncoder {
     var codebookSize = 4096
     func gridSize(imageSize: Int) -> (rows: Int, cols: Int) { (imageSize / 8, imageSize / 8) }
-    func encode(_ batch: ModelTensor) throws -> [[UInt16]] {
+    func codeGrids(for batch: ModelTensor) throws -> [[UInt16]] {
         let (n, h, w) = (batch.shape[0], batch.shape[2], batch.shape[3])
         return (0..<n).map { image in
             var grid: [UInt16] = []
@@ -142,7 +142,7 @@ struct BlockMeanEncoder: CodeGridEncoder {
                 #expect(s.captionIDs == tokenizer.encode(s.caption, parseSpecial: false))
                 let views = try ImageViews(image: try ImageDecoder().decode(image).image, options: config.views)
                 let batch = try ModelTensor(batch: [views.generation] + views.understanding)
-                let grids = try BlockMeanEncoder().encode(batch)
+                let grids = try BlockMeanEncoder().codeGrids(for: batch)
                 #expect(s.views.count == grids.count)
                 #expect(s.views.first?.role == .generation)
                 #expect(s.views.last?.role == (views.thumbnail == nil ? .tile(row: 0, col: 0) : .thumbnail))

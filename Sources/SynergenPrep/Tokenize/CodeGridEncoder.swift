@@ -6,5 +6,5 @@ public protocol CodeGridEncoder {
     /// Number of codebook entries (every code is below it).
     var codebookSize: Int { get }
     /// Encodes a batch `[N, 3, S, S]` into N row-major code grids.
-    func encode(_ batch: ModelTensor) throws -> [[UInt16]]
+    func codeGrids(for batch: ModelTensor) throws -> [[UInt16]]
 }

@@ -80,7 +80,7 @@ public struct ShardTokenizer: Sendable {
             case .prepared(let prepared):
                 stats.samplesIn += 1
                 let vqStart = Date()
-                let grids = try encoder.encode(prepared.batch)
+                let grids = try encoder.codeGrids(for: prepared.batch)
                 stats.timings.vqSeconds += Date().timeIntervalSince(vqStart)
                 let writeStart = Date()
                 let sample = try tokenized(prepared, grids: grids, encoder: encoder)
