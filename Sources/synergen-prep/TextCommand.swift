@@ -24,7 +24,7 @@ struct TextCommand: ParsableCommand {
         var special = false
 
         func run() throws {
-            let tok = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizer))
+            let tok = try loadTokenizer(tokenizer)
             var out = OutputBuffer()
             forEachLine { line in
                 let text = UTF8Input.lossyString(line)
@@ -51,7 +51,7 @@ struct TextCommand: ParsableCommand {
         var special = false
 
         func run() throws {
-            let tok = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizer))
+            let tok = try loadTokenizer(tokenizer)
             var out = OutputBuffer()
             var lineNumber = 0
             var failure: Error?
@@ -62,13 +62,33 @@ struct TextCommand: ParsableCommand {
                     let ids = try JSONDecoder().decode([Int32].self, from: Data(line))
                     out.write(try tok.decode(ids, skipSpecial: !special))
                     out.write("\n")
+                } catch let error as TokenizerError {
+                    failure = TextCommandFailure(message: "line \(lineNumber): \(error)")
                 } catch {
-                    failure = ValidationError("line \(lineNumber): \(error)")
+                    failure = TextCommandFailure(message: "line \(lineNumber): expected a JSON array of integer token ids")
                 }
             }
             out.flush()
             if let failure { throw failure }
         }
+    }
+}
+
+/// A failure reported as `Error: <message>` with exit status 1 (no usage text).
+struct TextCommandFailure: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+/// Loads a tokenizer.json, naming the file in any error.
+private func loadTokenizer(_ path: String) throws -> Tokenizer {
+    do {
+        return try Tokenizer(contentsOf: URL(fileURLWithPath: path))
+    } catch .unreadableFile(let p, let reason) {
+        let why = FileManager.default.fileExists(atPath: p) ? reason : "no such file"
+        throw TextCommandFailure(message: "cannot read tokenizer file \(p): \(why)")
+    } catch {
+        throw TextCommandFailure(message: "cannot load tokenizer \(path): \(error)")
     }
 }
 

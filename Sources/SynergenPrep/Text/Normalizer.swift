@@ -59,11 +59,9 @@ public indirect enum Normalizer: Sendable, Equatable {
     func apply(_ text: [UInt8]) -> [UInt8] {
         switch self {
         case .nfc:
-            if Self.isTriviallyNormalized(text) { return text }
-            return Array(String(decoding: text, as: UTF8.self).precomposedStringWithCanonicalMapping.utf8)
+            return UnicodeNormalization.normalize(text, compatibility: false)
         case .nfkc:
-            if Self.isASCII(text) { return text }
-            return Array(String(decoding: text, as: UTF8.self).precomposedStringWithCompatibilityMapping.utf8)
+            return UnicodeNormalization.normalize(text, compatibility: true)
         case let .prepend(p):
             return text.isEmpty ? text : p + text
         case let .replace(pattern, content):
@@ -72,26 +70,6 @@ public indirect enum Normalizer: Sendable, Equatable {
             var t = text
             for n in list { t = n.apply(t) }
             return t
-        }
-    }
-
-    static func isASCII(_ t: [UInt8]) -> Bool {
-        for b in t where b >= 0x80 { return false }
-        return true
-    }
-
-    /// True when the text has only scalars below U+0300 or CJK unified ideographs:
-    /// such text is already in NFC (none of them decompose or combine).
-    static func isTriviallyNormalized(_ t: [UInt8]) -> Bool {
-        t.withUnsafeBufferPointer { p in
-            var i = 0
-            while i < p.count {
-                if p[i] < 0x80 { i += 1; continue }
-                let (v, n) = decodeScalar(p, i)
-                if v >= 0x300 && !(v >= 0x4E00 && v <= 0x9FFF) { return false }
-                i += n
-            }
-            return true
         }
     }
 
