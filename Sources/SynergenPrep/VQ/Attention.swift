@@ -1,0 +1,105 @@
+import Foundation
+
+/// The VQGAN single-head self-attention block (`AttnBlock`): GroupNorm, 1×1 `q`, `k`, `v`,
+/// softmax(qᵀk / √C) over the keys, 1×1 `proj_out`, residual. Keys: `{name}.norm`, `.q`, `.k`,
+/// `.v`, `.proj_out`. Queries are processed in bands so the score matrix stays bounded.
+public struct AttentionBlock: Sendable {
+    public let channels: Int
+    public let norm: GroupNorm
+    /// q, k, v kernels stacked `[3C][C]`, biases `[3C]`.
+    let qkvWeight: [Float]
+    let qkvBias: [Float]
+    let projWeight: [Float]
+    let projBias: [Float]
+
+    /// Query rows per band of the score matrix.
+    nonisolated(unsafe) public static var queryBand = 1024
+
+    public init(_ source: inout some WeightSource, _ name: String, channels c: Int) throws(VQError) {
+        channels = c
+        norm = try GroupNorm(&source, name + ".norm", channels: c)
+        var w: [Float] = [], b: [Float] = []
+        for part in ["q", "k", "v"] {
+            w += try source.tensor("\(name).\(part).weight", shape: [c, c, 1, 1], role: .convWeight(fanIn: c))
+            b += try source.tensor("\(name).\(part).bias", shape: [c], role: .convBias)
+        }
+        qkvWeight = w
+        qkvBias = b
+        projWeight = try source.tensor(name + ".proj_out.weight", shape: [c, c, 1, 1], role: .convWeight(fanIn: c))
+        projBias = try source.tensor(name + ".proj_out.bias", shape: [c], role: .convBias)
+    }
+
+    /// `x + proj(attention(norm(x)))`.
+    public func callAsFunction(_ x: FeatureMap) -> FeatureMap {
+        let c = channels, hw = x.height * x.width
+        let normed = norm(x, swish: false)
+        var out = x
+        let compact = UnsafeMutablePointer<Float>.allocate(capacity: c * hw)
+        let qkv = UnsafeMutablePointer<Float>.allocate(capacity: 3 * c * hw)
+        let attended = UnsafeMutablePointer<Float>.allocate(capacity: c * hw)
+        let band = min(hw, Self.queryBand)
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: band * hw)
+        defer { compact.deallocate(); qkv.deallocate(); attended.deallocate(); scores.deallocate() }
+        let scale = 1 / Float(c).squareRoot()
+        let pw = x.paddedWidth, pl = x.plane, cs = x.channelStride
+        for b in 0..<x.batch {
+            normed.data.withUnsafeBufferPointer { src in
+                for ch in 0..<c {
+                    for y in 0..<x.height {
+                        (compact + ch * hw + y * x.width).update(from: src.baseAddress! + ch * cs + b * pl + (y + 1) * pw + 1,
+                                                                 count: x.width)
+                    }
+                }
+            }
+            qkvWeight.withUnsafeBufferPointer { w in
+                qkvBias.withUnsafeBufferPointer { bias in
+                    for o in 0..<3 * c { (qkv + o * hw).update(repeating: bias[o], count: hw) }
+                    BLAS.sgemm(m: 3 * c, n: hw, k: c, a: w.baseAddress!, lda: c, b: compact, ldb: hw, beta: 1, c: qkv, ldc: hw)
+                }
+            }
+            let q = qkv, k = qkv + c * hw, v = qkv + 2 * c * hw
+            var i0 = 0
+            while i0 < hw {
+                let i1 = min(hw, i0 + band), rows = i1 - i0
+                // scores[i][j] = Σ_c q[c][i] k[c][j] / √C
+                BLAS.sgemm(m: rows, n: hw, k: c, alpha: scale, a: q + i0, lda: hw, transposeA: true,
+                           b: k, ldb: hw, c: scores, ldc: hw)
+                Self.softmaxRows(scores, rows: rows, columns: hw)
+                // attended[c][i] = Σ_j v[c][j] scores[i][j]
+                BLAS.sgemm(m: c, n: rows, k: hw, a: v, lda: hw, b: scores, ldb: hw, transposeB: true,
+                           c: attended + i0, ldc: hw)
+                i0 = i1
+            }
+            // out += proj(attended): reuse `compact` for the projection.
+            projWeight.withUnsafeBufferPointer { w in
+                BLAS.sgemm(m: c, n: hw, k: c, a: w.baseAddress!, lda: c, b: attended, ldb: hw, c: compact, ldc: hw)
+            }
+            out.data.withUnsafeMutableBufferPointer { dst in
+                projBias.withUnsafeBufferPointer { pb in
+                    for ch in 0..<c {
+                        let bv = pb[ch]
+                        for y in 0..<x.height {
+                            let d = dst.baseAddress! + ch * cs + b * pl + (y + 1) * pw + 1
+                            let s = compact + ch * hw + y * x.width
+                            for xx in 0..<x.width { d[xx] += s[xx] + bv }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Row-wise softmax in place: `exp(x − max) / Σ`.
+    static func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+        let raw = UnsafeMutableRawPointer(p)
+        Parallel.forEach(rows) { r in
+            let row = raw.assumingMemoryBound(to: Float.self) + r * columns
+            var m = -Float.infinity
+            for j in 0..<columns { m = max(m, row[j]) }
+            var sum: Float = 0
+            for j in 0..<columns { let e = expf(row[j] - m); row[j] = e; sum += e }
+            for j in 0..<columns { row[j] /= sum }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+/// A 2-D convolution (`nn.Conv2d` with bias) on `FeatureMap`s, every multiply-add in OpenBLAS `sgemm`.
+///
+/// - 3×3, stride 1, padding 1 with ≥ `shiftMinimumChannels` inputs: nine `sgemm`s per column band,
+///   one per kernel tap, each reading the zero-bordered input shifted by the tap's offset — no
+///   im2col copy at all; memory is the input and output maps only.
+/// - 1×1: one `sgemm` over all planes of the batch.
+/// - Anything else (the RGB `conv_in`, the stride-2 downsample): im2col in bands of output rows
+///   (`Im2Col`, at most `im2colBandBytes` of columns at once), then one `sgemm` per band.
+public struct Conv2D: Sendable {
+    /// Padding of the reference module.
+    public enum Padding: Sendable {
+        /// `kernel/2` on every side (`padding=1` for 3×3, `0` for 1×1).
+        case same
+        /// 0 left/top, 1 right/bottom, then no padding (the VQGAN `Downsample`).
+        case bottomRight
+    }
+
+    public let inChannels: Int
+    public let outChannels: Int
+    public let kernel: Int
+    public let stride: Int
+    public let padding: Padding
+    /// Shift path: `[tap][Cout][Cin]`; otherwise the checkpoint's `[Cout][Cin·k·k]`.
+    let packed: [Float]
+    public let bias: [Float]
+    let usesShift: Bool
+
+    /// Inputs below this many channels use im2col even for 3×3 stride 1 (a `K = Cin` product is too thin).
+    nonisolated(unsafe) public static var shiftMinimumChannels = 16
+    /// Output columns per band of the shift path.
+    nonisolated(unsafe) public static var shiftBandColumns = 8192
+    /// Bytes of im2col columns per band.
+    nonisolated(unsafe) public static var im2colBandBytes = 32 << 20
+
+    /// A convolution from a checkpoint-layout kernel `[Cout][Cin][k][k]` and bias `[Cout]`.
+    public init(weight: [Float], bias: [Float], inChannels: Int, outChannels: Int, kernel: Int,
+                stride: Int = 1, padding: Padding = .same) {
+        precondition(weight.count == outChannels * inChannels * kernel * kernel && bias.count == outChannels)
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        self.bias = bias
+        usesShift = kernel == 3 && stride == 1 && padding == .same && inChannels >= Self.shiftMinimumChannels
+        if usesShift {
+            var p = [Float](repeating: 0, count: weight.count)
+            let ci = inChannels, co = outChannels
+            for o in 0..<co { for c in 0..<ci { for t in 0..<9 { p[(t * co + o) * ci + c] = weight[(o * ci + c) * 9 + t] } } }
+            packed = p
+        } else {
+            packed = weight
+        }
+    }
+
+    /// Reads `name.weight` `[Cout, Cin, k, k]` and `name.bias` `[Cout]` from `source`.
+    public init(_ source: inout some WeightSource, _ name: String, inChannels: Int, outChannels: Int,
+                kernel: Int, stride: Int = 1, padding: Padding = .same) throws(VQError) {
+        let w = try source.tensor(name + ".weight", shape: [outChannels, inChannels, kernel, kernel],
+                                  role: .convWeight(fanIn: inChannels * kernel * kernel))
+        let b = try source.tensor(name + ".bias", shape: [outChannels], role: .convBias)
+        self.init(weight: w, bias: b, inChannels: inChannels, outChannels: outChannels, kernel: kernel,
+                  stride: stride, padding: padding)
+    }
+
+    /// Output size for an input of `size` pixels.
+    public func outputSize(_ size: Int) -> Int {
+        let total = padding == .same ? 2 * (kernel / 2) : 1
+        return (size + total - kernel) / stride + 1
+    }
+
+    /// Multiply-adds ×2 for an input of `height`×`width` (one image).
+    public func flops(height: Int, width: Int) -> Double {
+        2 * Double(outChannels * inChannels * kernel * kernel) * Double(outputSize(height) * outputSize(width))
+    }
+
+    /// The convolution of `x` (new map, zero border).
+    public func callAsFunction(_ x: FeatureMap) -> FeatureMap {
+        precondition(x.channels == inChannels, "Conv2D: \(x.channels) input channels, expected \(inChannels)")
+        var out = FeatureMap(channels: outChannels, batch: x.batch, height: outputSize(x.height), width: outputSize(x.width))
+        apply(x, into: &out, accumulate: false)
+        return out
+    }
+
+    /// Writes (or with `accumulate`, adds) the convolution of `x` into `out`, bias included, border kept zero.
+    public func apply(_ x: FeatureMap, into out: inout FeatureMap, accumulate: Bool, addBias: Bool = true) {
+        let ho = outputSize(x.height), wo = outputSize(x.width)
+        precondition(out.channels == outChannels && out.height == ho && out.width == wo && out.batch == x.batch)
+        let total = out.channelStride
+        let co = outChannels, ci = inChannels
+        x.data.withUnsafeBufferPointer { inBuf in
+            packed.withUnsafeBufferPointer { wBuf in
+                bias.withUnsafeBufferPointer { bBuf in
+                    out.data.withUnsafeMutableBufferPointer { outBuf in
+                        let src = inBuf.baseAddress!, w = wBuf.baseAddress!, dst = outBuf.baseAddress!
+                        if kernel == 1 && stride == 1 {
+                            if addBias || accumulate { Self.fillBias(dst, bias: addBias ? bBuf.baseAddress : nil, channels: co, stride: total, range: 0..<total, keep: accumulate) }
+                            BLAS.sgemm(m: co, n: total, k: ci, a: w, lda: ci, b: src, ldb: total,
+                                       beta: (addBias || accumulate) ? 1 : 0, c: dst, ldc: total)
+                        } else if usesShift {
+                            shiftProduct(src, w, addBias ? bBuf.baseAddress : nil, dst, paddedWidth: x.paddedWidth,
+                                         total: total, accumulate: accumulate)
+                        } else {
+                            im2colProduct(src, w, addBias ? bBuf.baseAddress : nil, dst, x: x, ho: ho, wo: wo, accumulate: accumulate)
+                        }
+                    }
+                }
+            }
+        }
+        out.zeroBorder()
+    }
+
+    /// Sets (or adds) `bias[o]` over columns `range` of every output channel `o`.
+    static func fillBias(_ dst: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, channels: Int, stride: Int,
+                         range: Range<Int>, keep: Bool) {
+        for o in 0..<channels {
+            let row = dst + o * stride + range.lowerBound
+            let v = bias?[o] ?? 0
+            if keep {
+                if v != 0 { for i in 0..<range.count { row[i] += v } }
+            } else {
+                row.update(repeating: v, count: range.count)
+            }
+        }
+    }
+
+    private func shiftProduct(_ src: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
+                              _ dst: UnsafeMutablePointer<Float>, paddedWidth pw: Int, total: Int, accumulate: Bool) {
+        let co = outChannels, ci = inChannels
+        let first = pw + 1, end = total - pw - 1
+        var j0 = first
+        let band = max(Self.shiftBandColumns, pw)
+        while j0 < end {
+            let j1 = min(end, j0 + band)
+            Self.fillBias(dst, bias: bias, channels: co, stride: total, range: j0..<j1, keep: accumulate)
+            for t in 0..<9 {
+                let shift = (t / 3 - 1) * pw + (t % 3 - 1)
+                BLAS.sgemm(m: co, n: j1 - j0, k: ci, a: w + t * co * ci, lda: ci, b: src + j0 + shift, ldb: total,
+                           beta: 1, c: dst + j0, ldc: total)
+            }
+            j0 = j1
+        }
+    }
+
+    private func im2colProduct(_ src: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
+                               _ dst: UnsafeMutablePointer<Float>, x: FeatureMap, ho: Int, wo: Int, accumulate: Bool) {
+        let co = outChannels, k = inChannels * kernel * kernel
+        let pwo = wo + 2, rowsTotal = x.batch * (ho + 2), total = x.batch * (ho + 2) * pwo
+        let bandRows = max(1, min(rowsTotal, Self.im2colBandBytes / max(1, k * pwo * 4)))
+        let offset = padding == .bottomRight ? 1 : 1 - kernel / 2
+        let columns = UnsafeMutablePointer<Float>.allocate(capacity: k * bandRows * pwo)
+        defer { columns.deallocate() }
+        var r0 = 0
+        while r0 < rowsTotal {
+            let r1 = min(rowsTotal, r0 + bandRows)
+            let n = (r1 - r0) * pwo
+            Im2Col.fill(columns: columns, input: src, inChannels: inChannels, batch: x.batch, inHeight: x.height,
+                        inWidth: x.width, outHeight: ho, outWidth: wo, kernel: kernel, stride: stride, offset: offset,
+                        rows: r0..<r1)
+            Self.fillBias(dst, bias: bias, channels: co, stride: total, range: r0 * pwo..<r1 * pwo, keep: accumulate)
+            BLAS.sgemm(m: co, n: n, k: k, a: w, lda: k, b: columns, ldb: n, beta: 1, c: dst + r0 * pwo, ldc: total)
+            r0 = r1
+        }
+    }
+}

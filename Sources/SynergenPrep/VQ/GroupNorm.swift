@@ -1,0 +1,110 @@
+import Foundation
+
+/// `nn.GroupNorm(32, C, eps: 1e-6, affine: true)`, optionally fused with swish (`x·σ(x)`), the
+/// normalisation in front of every convolution and attention block of the VQGAN encoders.
+/// Statistics are accumulated in `Double` per (image, group) over the interior of the planes.
+public struct GroupNorm: Sendable {
+    public let channels: Int
+    public let groups: Int
+    public let eps: Float
+    public let weight: [Float]
+    public let bias: [Float]
+
+    public init(weight: [Float], bias: [Float], groups: Int = 32, eps: Float = 1e-6) {
+        precondition(weight.count == bias.count && weight.count % groups == 0)
+        channels = weight.count
+        self.groups = groups
+        self.eps = eps
+        self.weight = weight
+        self.bias = bias
+    }
+
+    /// Reads `name.weight` and `name.bias` (`[C]`).
+    public init(_ source: inout some WeightSource, _ name: String, channels: Int) throws(VQError) {
+        let w = try source.tensor(name + ".weight", shape: [channels], role: .normWeight)
+        let b = try source.tensor(name + ".bias", shape: [channels], role: .normBias)
+        self.init(weight: w, bias: b)
+    }
+
+    /// The normalised (and with `swish`, activated) copy of `x`.
+    public func callAsFunction(_ x: FeatureMap, swish: Bool) -> FeatureMap {
+        var out = FeatureMap(channels: x.channels, batch: x.batch, height: x.height, width: x.width)
+        x.data.withUnsafeBufferPointer { s in
+            out.data.withUnsafeMutableBufferPointer { d in
+                apply(source: s.baseAddress!, destination: d.baseAddress!,
+                      map: (x.channels, x.batch, x.height, x.width), swish: swish)
+            }
+        }
+        return out
+    }
+
+    /// Normalises `x` in place.
+    public func applyInPlace(_ x: inout FeatureMap, swish: Bool) {
+        let shape = (x.channels, x.batch, x.height, x.width)
+        x.data.withUnsafeMutableBufferPointer { d in
+            apply(source: UnsafePointer(d.baseAddress!), destination: d.baseAddress!, map: shape, swish: swish)
+        }
+    }
+
+    private func apply(source: UnsafePointer<Float>, destination: UnsafeMutablePointer<Float>,
+                       map: (channels: Int, batch: Int, height: Int, width: Int), swish: Bool) {
+        precondition(map.channels == channels, "GroupNorm: \(map.channels) channels, expected \(channels)")
+        let n = map.batch, h = map.height, w = map.width
+        let pw = w + 2, pl = (h + 2) * pw, cs = n * pl
+        let cpg = channels / groups
+        let count = Double(cpg * h * w)
+        // Per (image, group) mean and 1/std; the border is zero so whole planes can be summed.
+        var scale = [Float](repeating: 0, count: channels * n)
+        var shift = [Float](repeating: 0, count: channels * n)
+        let src = UnsafeRawPointer(source), dstRaw = UnsafeMutableRawPointer(destination)
+        scale.withUnsafeMutableBufferPointer { sc in
+            shift.withUnsafeMutableBufferPointer { sh in
+                let scP = UnsafeMutableRawPointer(sc.baseAddress!), shP = UnsafeMutableRawPointer(sh.baseAddress!)
+                weight.withUnsafeBufferPointer { wt in
+                    bias.withUnsafeBufferPointer { bs in
+                        let wtP = UnsafeRawPointer(wt.baseAddress!), bsP = UnsafeRawPointer(bs.baseAddress!)
+                        Parallel.forEach(n * groups) { item in
+                            let b = item / groups, g = item % groups
+                            let s = src.assumingMemoryBound(to: Float.self)
+                            var sum = 0.0, sumSq = 0.0
+                            for c in g * cpg..<(g + 1) * cpg {
+                                let p = s + c * cs + b * pl
+                                var fs: Float = 0, fq: Float = 0
+                                var rowSum = 0.0, rowSq = 0.0
+                                for y in 1...h {
+                                    fs = 0; fq = 0
+                                    let row = p + y * pw + 1
+                                    for x in 0..<w { let v = row[x]; fs += v; fq += v * v }
+                                    rowSum += Double(fs); rowSq += Double(fq)
+                                }
+                                sum += rowSum; sumSq += rowSq
+                            }
+                            let mean = sum / count
+                            let variance = max(0, sumSq / count - mean * mean)
+                            let rstd = 1 / (variance + Double(eps)).squareRoot()
+                            let wts = wtP.assumingMemoryBound(to: Float.self), bss = bsP.assumingMemoryBound(to: Float.self)
+                            for c in g * cpg..<(g + 1) * cpg {
+                                let a = Double(wts[c]) * rstd
+                                scP.assumingMemoryBound(to: Float.self)[c * n + b] = Float(a)
+                                shP.assumingMemoryBound(to: Float.self)[c * n + b] = Float(Double(bss[c]) - mean * a)
+                            }
+                        }
+                    }
+                }
+                Parallel.forEach(channels * n) { item in
+                    let a = scP.assumingMemoryBound(to: Float.self)[item], o = shP.assumingMemoryBound(to: Float.self)[item]
+                    let s = src.assumingMemoryBound(to: Float.self) + item * pl
+                    let d = dstRaw.assumingMemoryBound(to: Float.self) + item * pl
+                    for y in 1...h {
+                        let rs = s + y * pw + 1, rd = d + y * pw + 1
+                        if swish {
+                            Swish.scaleShiftSwish(rs, rd, count: w, scale: a, shift: o)
+                        } else {
+                            for x in 0..<w { rd[x] = rs[x] * a + o }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

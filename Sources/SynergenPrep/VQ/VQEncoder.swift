@@ -1,0 +1,134 @@
+import Foundation
+
+/// A VQ image tokenizer's encoder half: pixels in [−1, 1] (`[N, 3, S, S]`, the preprocessing's
+/// `ModelTensor`) to code grids. The 2-D body (`encoder`) runs once per image; LlamaGen and
+/// Chameleon follow it with a 1×1 `quant_conv`, Emu3 with its temporal tail (`TemporalTail`);
+/// then `quantize` finds the nearest codes.
+///
+/// Threading: the matrix products run on OpenBLAS's threads (`BLAS.threads`, set it to the core
+/// count when one encoder runs at a time); the loops between them use `Parallel.workers`.
+public struct VQEncoder: Sendable {
+    public let config: VQConfig
+    public let encoder: EncoderWeights
+    /// Emu3 only.
+    public let temporalTail: TemporalTail?
+    /// LlamaGen and Chameleon only (`quant_conv`, 1×1).
+    public let quantConv: Conv2D?
+    /// `quantize.embedding.weight`.
+    public let quantize: Codebook
+    /// Largest number of images run through one forward pass; larger batches are split. 0 picks it
+    /// from `memoryBudgetBytes`.
+    public var maxBatch = 0
+    /// Bytes one feature map at full resolution may take when `maxBatch` is 0.
+    public var memoryBudgetBytes = 600 << 20
+
+    /// Builds the encoder, asking `source` for every tensor by checkpoint name.
+    public init(config: VQConfig, source: inout some WeightSource) throws(VQError) {
+        try config.validate()
+        self.config = config
+        encoder = try EncoderWeights(&source, config: config)
+        if config.family == .emu3 {
+            temporalTail = try TemporalTail(&source, config: config)
+            quantConv = nil
+        } else {
+            temporalTail = nil
+            quantConv = try Conv2D(&source, CheckpointKeys(family: config.family).quantConv,
+                                   inChannels: config.zChannels, outChannels: config.codeDim, kernel: 1)
+        }
+        quantize = try Codebook(&source, config: config)
+    }
+
+    /// Loads the encoder from a safetensors checkpoint (decoder tensors are ignored). The file is
+    /// unmapped once the weights are converted.
+    public init(config: VQConfig, weightsPath: String) throws(VQError) {
+        var store = try WeightStore(path: weightsPath)
+        try self.init(config: config, source: &store)
+    }
+
+    /// Code grid size for an `height`×`width` input.
+    public func gridSize(height: Int, width: Int) -> (rows: Int, cols: Int) {
+        var h = height, w = width
+        for level in encoder.down { if let ds = level.downsample { h = ds.outputSize(h); w = ds.outputSize(w) } }
+        return (h, w)
+    }
+
+    /// Matrix-product FLOPs for one `size`×`size` image (what GFLOP/s figures divide).
+    public func flops(size: Int) -> Double {
+        let g = gridSize(height: size, width: size)
+        var total = encoder.flops(size: size)
+        if let tail = temporalTail { total += tail.flops(height: g.rows, width: g.cols) }
+        if let q = quantConv { total += q.flops(height: g.rows, width: g.cols) }
+        return total + 2 * Double(g.rows * g.cols * config.codebookSize * config.codeDim)
+    }
+
+    /// The pre-quantisation latents `[codeDim][N]` planes of `x` (`[3][N]` planes).
+    public func latents(_ x: FeatureMap) -> FeatureMap {
+        let body = encoder(x)
+        if let tail = temporalTail { return tail(body).last! }
+        return quantConv!(body)
+    }
+
+    /// Encodes `batch` images of `height`×`width` given as `[N, 3, H, W]` floats in [−1, 1].
+    public func encode(pixels: UnsafeBufferPointer<Float>, batch: Int, height: Int, width: Int,
+                       keepLatents: Bool = false) throws(VQError) -> VQEncoding {
+        guard batch >= 0, height >= 1, width >= 1 else { throw .invalidInput("size \(width)×\(height)") }
+        guard pixels.count == batch * config.inChannels * height * width else {
+            throw .invalidInput("\(pixels.count) floats for \(batch)×\(config.inChannels)×\(height)×\(width)")
+        }
+        let grid = gridSize(height: height, width: width)
+        guard grid.rows >= 1, grid.cols >= 1 else { throw .invalidInput("\(width)×\(height) is smaller than the downsampling") }
+        let per = config.inChannels * height * width
+        let chunk = batchLimit(height: height, width: width)
+        var codes: [[Int32]] = []
+        var latents: [Float] = []
+        var start = 0
+        while start < batch {
+            let n = min(chunk, batch - start)
+            let x = FeatureMap(nchw: UnsafeBufferPointer(rebasing: pixels[(start * per)..<((start + n) * per)]),
+                               batch: n, channels: config.inChannels, height: height, width: width)
+            let z = self.latents(x)
+            let flat = z.nchw()   // [n, D, rows, cols]
+            if keepLatents { latents += flat }
+            // [n, D, HW] → [n·HW, D]
+            let d = config.codeDim, hw = grid.rows * grid.cols
+            var vectors = [Float](repeating: 0, count: n * hw * d)
+            for b in 0..<n { for c in 0..<d { for p in 0..<hw { vectors[(b * hw + p) * d + c] = flat[(b * d + c) * hw + p] } } }
+            let all = quantize.nearest(vectors)
+            for b in 0..<n { codes.append(Array(all[(b * hw)..<((b + 1) * hw)])) }
+            start += n
+        }
+        return VQEncoding(rows: grid.rows, cols: grid.cols, codes: codes, latents: keepLatents ? latents : nil)
+    }
+
+    /// Encodes a `[N, 3, H, W]` array.
+    public func encode(pixels: [Float], batch: Int, height: Int, width: Int, keepLatents: Bool = false) throws(VQError) -> VQEncoding {
+        try pixels.withUnsafeBufferPointer { (p) throws(VQError) in
+            try encode(pixels: p, batch: batch, height: height, width: width, keepLatents: keepLatents)
+        }
+    }
+
+    /// Images per forward pass for this input size.
+    public func batchLimit(height: Int, width: Int) -> Int {
+        if maxBatch > 0 { return maxBatch }
+        let widest = config.ch * (config.chMult.first ?? 1)
+        let bytes = widest * (height + 2) * (width + 2) * 4
+        return max(1, memoryBudgetBytes / max(1, bytes))
+    }
+}
+
+/// glibc's `mallopt` (declared in malloc.h, which the Glibc module does not import).
+@_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
+
+extension VQEncoder {
+    /// Makes glibc serve large allocations from the heap and keep freed memory
+    /// (`mallopt(M_MMAP_MAX, 0)`, `mallopt(M_TRIM_THRESHOLD, max)`): every layer allocates feature
+    /// maps of up to hundreds of MB, and fresh mappings cost a page fault per 4 KiB (seconds of
+    /// system time per Emu3 512 view). Process-wide; call once before encoding (the CLI and the
+    /// benchmark do). Linux only; a no-op elsewhere.
+    public static func keepFreedMemoryForReuse() {
+        #if os(Linux)
+        _ = glibcMallopt(-4, 0)           // M_MMAP_MAX
+        _ = glibcMallopt(-1, Int32.max)   // M_TRIM_THRESHOLD
+        #endif
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+@testable import SynergenPrep
+
+/// Kernels on small shapes against naive loops.
+@Suite struct VQKernelTests {
+    /// Deterministic pseudo-random values in [−1, 1).
+    static func values(_ n: Int, seed: UInt32) -> [Float] {
+        var s = seed &* 2_654_435_761 &+ 1
+        return (0..<n).map { _ in s = s &* 1_664_525 &+ 1_013_904_223; return Float(s >> 8) / Float(1 << 23) - 1 }
+    }
+
+    static func map(_ nchw: [Float], n: Int, c: Int, h: Int, w: Int) -> FeatureMap {
+        nchw.withUnsafeBufferPointer { FeatureMap(nchw: $0, batch: n, channels: c, height: h, width: w) }
+    }
+
+    /// Direct convolution with explicit zero padding (top/left `pad`, bottom/right `padEnd`).
+    static func naiveConv(_ x: [Float], n: Int, cin: Int, h: Int, w: Int, weight: [Float], bias: [Float], cout: Int,
+                          k: Int, stride: Int, pad: Int, padEnd: Int) -> (out: [Float], ho: Int, wo: Int) {
+        let ho = (h + pad + padEnd - k) / stride + 1, wo = (w + pad + padEnd - k) / stride + 1
+        var out = [Float](repeating: 0, count: n * cout * ho * wo)
+        for b in 0..<n { for o in 0..<cout { for oy in 0..<ho { for ox in 0..<wo {
+            var acc = Double(bias[o])
+            for c in 0..<cin { for dy in 0..<k { for dx in 0..<k {
+                let iy = oy * stride + dy - pad, ix = ox * stride + dx - pad
+                if iy < 0 || iy >= h || ix < 0 || ix >= w { continue }
+                acc += Double(weight[((o * cin + c) * k + dy) * k + dx]) * Double(x[((b * cin + c) * h + iy) * w + ix])
+            } } }
+            out[((b * cout + o) * ho + oy) * wo + ox] = Float(acc)
+        } } } }
+        return (out, ho, wo)
+    }
+
+    static func maxDiff(_ a: [Float], _ b: [Float]) -> Float {
+        zip(a, b).map { abs($0 - $1) }.max() ?? 0
+    }
+
+    @Test(arguments: [
+        (16, 8, 3, 1, "shift"), (3, 8, 3, 1, "im2col"), (16, 8, 1, 1, "1x1"), (8, 8, 3, 2, "downsample"), (16, 16, 3, 2, "downsample"),
+    ])
+    func convolutionMatchesNaive(_ cin: Int, _ cout: Int, _ k: Int, _ stride: Int, _ path: String) {
+        let n = 2, h = 10, w = 7
+        let x = Self.values(n * cin * h * w, seed: 1)
+        let weight = Self.values(cout * cin * k * k, seed: 2), bias = Self.values(cout, seed: 3)
+        let padding: Conv2D.Padding = stride == 2 ? .bottomRight : .same
+        let conv = Conv2D(weight: weight, bias: bias, inChannels: cin, outChannels: cout, kernel: k, stride: stride, padding: padding)
+        #expect(conv.usesShift == (path == "shift"))
+        let (want, ho, wo) = Self.naiveConv(x, n: n, cin: cin, h: h, w: w, weight: weight, bias: bias, cout: cout, k: k,
+                                            stride: stride, pad: stride == 2 ? 0 : k / 2, padEnd: stride == 2 ? 1 : k / 2)
+        let saved = (Conv2D.shiftBandColumns, Conv2D.im2colBandBytes)
+        defer { (Conv2D.shiftBandColumns, Conv2D.im2colBandBytes) = saved }
+        for (band, bytes) in [(8192, 32 << 20), (13, 400)] {   // whole map, then many small bands
+            Conv2D.shiftBandColumns = band
+            Conv2D.im2colBandBytes = bytes
+            let y = conv(Self.map(x, n: n, c: cin, h: h, w: w))
+            #expect(y.height == ho && y.width == wo)
+            #expect(Self.maxDiff(y.nchw(), want) < 1e-5, "\(path) band \(band)")
+            // Border stays zero.
+            #expect(y.data[0] == 0 && y.data[y.paddedWidth * (y.height + 1) + 1] == 0 && y.data[y.paddedWidth + y.width + 1] == 0)
+        }
+    }
+
+    @Test func groupNormSwishMatchesNaive() {
+        let n = 2, c = 64, h = 5, w = 6
+        let x = Self.values(n * c * h * w, seed: 4).map { $0 * 3 + 0.5 }
+        let weight = Self.values(c, seed: 5).map { 1 + 0.3 * $0 }, bias = Self.values(c, seed: 6)
+        let gn = GroupNorm(weight: weight, bias: bias)
+        for swish in [false, true] {
+            let got = gn(Self.map(x, n: n, c: c, h: h, w: w), swish: swish).nchw()
+            var want = [Float](repeating: 0, count: x.count)
+            let cpg = c / 32, plane = h * w
+            for b in 0..<n { for g in 0..<32 {
+                let vals = (g * cpg..<(g + 1) * cpg).flatMap { ch in (0..<plane).map { Double(x[(b * c + ch) * plane + $0]) } }
+                let mean = vals.reduce(0, +) / Double(vals.count)
+                let varr = vals.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(vals.count)
+                for ch in g * cpg..<(g + 1) * cpg { for p in 0..<plane {
+                    let i = (b * c + ch) * plane + p
+                    let v = (Double(x[i]) - mean) / (varr + 1e-6).squareRoot() * Double(weight[ch]) + Double(bias[ch])
+                    want[i] = Float(swish ? v / (1 + Foundation.exp(-v)) : v)
+                } }
+            } }
+            #expect(Self.maxDiff(got, want) < 1e-5)
+        }
+    }
+
+    @Test func attentionMatchesNaive() throws {
+        let n = 2, c = 32, h = 4, w = 5, t = h * w
+        var source = RandomWeights(seed: 9)
+        let block = try AttentionBlock(&source, "attn", channels: c)
+        let x = Self.values(n * c * t, seed: 7)
+        let saved = AttentionBlock.queryBand
+        AttentionBlock.queryBand = 7   // several query bands
+        defer { AttentionBlock.queryBand = saved }
+        let got = block(Self.map(x, n: n, c: c, h: h, w: w)).nchw()
+        let normed = block.norm(Self.map(x, n: n, c: c, h: h, w: w), swish: false).nchw()
+        let rec = source.recorded
+        func tensor(_ name: String) -> [Float] { rec.first { $0.name == name }!.values }
+        let (wq, wk, wv, wp) = (tensor("attn.q.weight"), tensor("attn.k.weight"), tensor("attn.v.weight"), tensor("attn.proj_out.weight"))
+        let (bq, bk, bv, bp) = (tensor("attn.q.bias"), tensor("attn.k.bias"), tensor("attn.v.bias"), tensor("attn.proj_out.bias"))
+        var want = x
+        for b in 0..<n {
+            func proj(_ wt: [Float], _ bs: [Float], _ src: (Int, Int) -> Double) -> [[Double]] {
+                (0..<c).map { o in (0..<t).map { p in Double(bs[o]) + (0..<c).reduce(0.0) { $0 + Double(wt[o * c + $1]) * src($1, p) } } }
+            }
+            let inp: (Int, Int) -> Double = { ch, p in Double(normed[(b * c + ch) * t + p]) }
+            let q = proj(wq, bq, inp), k = proj(wk, bk, inp), v = proj(wv, bv, inp)
+            var att = [[Double]](repeating: [Double](repeating: 0, count: c), count: t)
+            for i in 0..<t {
+                let s = (0..<t).map { j in (0..<c).reduce(0.0) { $0 + q[$1][i] * k[$1][j] } / Double(c).squareRoot() }
+                let m = s.max()!, e = s.map { Foundation.exp($0 - m) }, z = e.reduce(0, +)
+                for ch in 0..<c { att[i][ch] = (0..<t).reduce(0.0) { $0 + v[ch][$1] * e[$1] / z } }
+            }
+            let out = proj(wp, bp) { ch, p in att[p][ch] }
+            for ch in 0..<c { for p in 0..<t { want[(b * c + ch) * t + p] += Float(out[ch][p]) } }
+        }
+        #expect(Self.maxDiff(got, want) < 1e-4)
+    }
+
+    @Test(arguments: [CodebookLookup.l2, .normalizedL2])
+    func codebookFindsFirstNearest(_ lookup: CodebookLookup) {
+        let k = 300, d = 5, p = 70
+        var e = Self.values(k * d, seed: 11)
+        // Duplicate code 7 at 250: the first (7) must win.
+        for j in 0..<d { e[250 * d + j] = e[7 * d + j] }
+        var z = Self.values(p * d, seed: 12)
+        for j in 0..<d { z[j] = e[7 * d + j] }
+        let book = Codebook(embedding: e, size: k, dimension: d, lookup: lookup)
+        let saved = Codebook.bandVectors
+        Codebook.bandVectors = 16
+        defer { Codebook.bandVectors = saved }
+        let codes = book.nearest(z)
+        #expect(codes[0] == 7)
+        for i in 0..<p {
+            let dists = (0..<k).map { book.distance(z[(i * d)..<((i + 1) * d)], to: $0) }
+            let best = dists.min()!
+            #expect(dists[Int(codes[i])] <= best * (1 + 1e-5) + 1e-7)
+        }
+    }
+
+    @Test func causalConvSkipsPaddedFramesAndStridesTime() throws {
+        // kt = 4, stride 2, 4 frames: output 0 sees frames [pad, pad, 0, 1], output 1 sees [0, 1, 2, 3].
+        var source = RandomWeights(seed: 21)
+        let conv = try CausalConv3D(&source, "tc", inChannels: 2, outChannels: 3, timeKernel: 4, kernel: 3, timeStride: 2)
+        let frames = (0..<4).map { f in Self.map(Self.values(2 * 2 * 3 * 4, seed: UInt32(30 + f)), n: 2, c: 2, h: 3, w: 4) }
+        let out = conv(frames)
+        #expect(out.count == 2)
+        let w = source.recorded.first { $0.name == "tc.conv.weight" }!.values
+        let bias = source.recorded.first { $0.name == "tc.conv.bias" }!.values
+        for (t, taps) in [(0, [(2, 0), (3, 1)]), (1, [(0, 0), (1, 1), (2, 2), (3, 3)])] {
+            var want = [Float](repeating: 0, count: 2 * 3 * 12)
+            for (tau, f) in taps {
+                var slice = [Float](repeating: 0, count: 3 * 2 * 9)
+                for o in 0..<3 { for c in 0..<2 { for s in 0..<9 { slice[(o * 2 + c) * 9 + s] = w[((o * 2 + c) * 4 + tau) * 9 + s] } } }
+                let r = Self.naiveConv(frames[f].nchw(), n: 2, cin: 2, h: 3, w: 4, weight: slice, bias: [0, 0, 0], cout: 3,
+                                       k: 3, stride: 1, pad: 1, padEnd: 1).out
+                for i in 0..<want.count { want[i] += r[i] }
+            }
+            for b in 0..<2 { for o in 0..<3 { for p in 0..<12 { want[(b * 3 + o) * 12 + p] += bias[o] } } }
+            #expect(Self.maxDiff(out[t].nchw(), want) < 1e-5)
+        }
+    }
+}
