@@ -73,6 +73,7 @@ struct VQCommand: ParsableCommand {
         @Option(help: "Generation view side in pixels (an S×S input goes in unresized).") var size: Int = 512
         @Flag(help: "One JSON object per line per view: image, view, grid [rows, cols], codes (row-major).") var json = false
         @Option(help: "OpenBLAS threads (default: all cores).") var threads: Int?
+        @Option(help: "Understanding tiling preset (as `tokenize --stage`).") var stage: TilingPreset = .s2
         @Argument(help: "Images.") var images: [String]
 
         func validate() throws {
@@ -84,25 +85,30 @@ struct VQCommand: ParsableCommand {
             // One encoder at a time: OpenBLAS gets every core.
             BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
             VQEncoder.keepFreedMemoryForReuse()
-            let encoder = try VQEncoder(config: try model.config(), weightsPath: weights)
-            let options = ImageViewOptions(generation: GenerationCropPolicy(size: size), tiling: TilingPreset.sft.config(tileSize: size))
+            // A file written by `vq init` records its configuration; published checkpoints need the preset.
+            let config = try VQConfig.describe(weightsFile: weights).config ?? model.config()
+            let encoder = try VQEncoder(config: config, weightsPath: weights)
+            let options = ImageViewOptions(generation: GenerationCropPolicy(size: size), tiling: stage.config(tileSize: size))
+            var scratch = ResampleScratch()
             for path in images {
-                let views = try ImageViews(image: try ImageFile.load(path: path), options: options)
-                let batches: [(String, [RGBImage])] = [("generation", [views.generation]), ("understanding", views.understanding)]
-                for (kind, imgs) in batches where !imgs.isEmpty {
-                    let result = try encoder.encode(try ModelTensor(batch: imgs))
-                    for (i, codes) in result.codes.enumerated() {
-                        let view = kind == "generation" ? kind : (views.thumbnail != nil && i == imgs.count - 1 ? "thumbnail" : "tile\(i)")
-                        if json {
-                            let obj: [String: Any] = ["image": path, "view": view, "grid": [result.rows, result.cols],
-                                                      "codes": codes.map { Int($0) }]
-                            let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .withoutEscapingSlashes])
-                            print(String(decoding: data, as: UTF8.self))
-                        } else {
-                            print("\(path) \(view) \(result.rows)x\(result.cols)")
-                            for r in 0..<result.rows {
-                                print(codes[(r * result.cols)..<((r + 1) * result.cols)].map(String.init).joined(separator: " "))
-                            }
+                // The same decode and views as `tokenize`, so these grids are what its shards store (unfolded).
+                let (_, views) = try ViewDecoding(options: options).views(of: try ImageFile.read(path), decoder: ImageDecoder(),
+                                                                          scratch: &scratch)
+                let cols = views.plan.grid.cols
+                let named = [("generation", views.generation)]
+                    + views.tiles.enumerated().map { ("tile(\($0.offset / cols),\($0.offset % cols))", $0.element) }
+                    + (views.thumbnail.map { [("thumbnail", $0)] } ?? [])
+                let result = try encoder.encode(try ModelTensor(batch: named.map(\.1)))
+                for ((view, _), codes) in zip(named, result.codes) {
+                    if json {
+                        let obj: [String: Any] = ["image": path, "view": view, "grid": [result.rows, result.cols],
+                                                  "codes": codes.map { Int($0) }]
+                        let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .withoutEscapingSlashes])
+                        print(String(decoding: data, as: UTF8.self))
+                    } else {
+                        print("\(path) \(view) \(result.rows)x\(result.cols)")
+                        for r in 0..<result.rows {
+                            print(codes[(r * result.cols)..<((r + 1) * result.cols)].map(String.init).joined(separator: " "))
                         }
                     }
                 }

@@ -211,6 +211,21 @@ struct BlockMeanEncoder: CodeGridEncoder {
         #expect(try run(shards, into: folder).skipped == 4)
     }
 
+    /// The grid `tokenize` plans from the configuration is the one the encoder produces.
+    @Test func configGridMatchesTheEncoder() throws {
+        for preset in VQConfig.Preset.allCases {
+            var config = VQConfig.preset(preset)
+            config.ch = 32
+            config.chMult = Array(repeating: 1, count: config.chMult.count)
+            config.attentionLevels = []
+            config.numResBlocks = 1
+            let encoder = try VQRandomWeights.encoder(config: config, seed: 0)
+            for side in [64, 96, 256, 512] {
+                #expect(encoder.gridSize(height: side, width: side).rows == config.gridSide(side), "\(preset) at \(side)")
+            }
+        }
+    }
+
     @Test func foldMustDivideTheGridBeforeAnyRead() throws {
         var config = try Self.config(fold: TokenFold(rows: 3, cols: 8))
         #expect(throws: TokenizeConfigError.self) { try config.validate() }

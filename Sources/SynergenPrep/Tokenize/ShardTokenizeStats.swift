@@ -2,7 +2,7 @@
 /// done-marker: a re-run skips the shard when `complete` is true and `configHash` matches.
 public struct ShardTokenizeStats: Codable, Sendable, Equatable {
     public struct Timings: Codable, Sendable, Equatable {
-        /// Reading, decoding, views and text (the producer thread; overlaps the VQ).
+        /// Decoding, views and text (the producer thread's busy time; it overlaps the VQ).
         public var prepareSeconds = 0.0
         /// VQ encoding (the consumer thread).
         public var vqSeconds = 0.0

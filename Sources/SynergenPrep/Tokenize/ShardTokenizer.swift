@@ -45,7 +45,7 @@ public struct ShardTokenizer: Sendable {
         let finished = DispatchSemaphore(value: 0)
         let producer = Thread { [config, tokenizer] in
             defer { finished.signal() }
-            let clock = Date()
+            var busy = 0.0
             var preparation = SamplePreparation(config: config, tokenizer: tokenizer)
             let reader = ShardReader(maxMemberBytes: config.maxMemberBytes)
             do {
@@ -54,11 +54,13 @@ public struct ShardTokenizer: Sendable {
                     switch event {
                     case .rejected(let rejection): item = .rejected(rejection)
                     case .sample(let sample):
+                        let clock = Date()
                         do throws(SampleRejection) { item = .prepared(try preparation.prepare(sample)) } catch { item = .rejected(error) }
+                        busy += Date().timeIntervalSince(clock)
                     }
                     if !queue.push(item) { throw Cancelled() }
                 }
-                queue.push(.end(failure, prepareSeconds: Date().timeIntervalSince(clock)))
+                queue.push(.end(failure, prepareSeconds: busy))
             } catch {
                 // The consumer stopped; nothing more to do.
             }

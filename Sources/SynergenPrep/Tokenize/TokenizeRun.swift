@@ -12,9 +12,17 @@ public struct TokenizeSummary: Sendable {
     public var sampleErrors = 0
     public var errors: [String: Int] = [:]
     public var images = 0
+    /// Samples and images of the skipped shards (already done).
+    public var skippedSamples = 0
+    public var skippedImages = 0
     public var vqSeconds = 0.0
     public var prepareSeconds = 0.0
+    /// Sum of the shards' wall times (shards run in parallel with `workers` > 1).
+    public var shardSeconds = 0.0
     public var wallSeconds = 0.0
+
+    /// Share of the shards' time spent in the VQ: the rest is what did not hide behind it.
+    public var vqShare: Double { shardSeconds > 0 ? vqSeconds / shardSeconds : 0 }
 
     mutating func add(_ stats: ShardTokenizeStats) {
         samplesIn += stats.samplesIn
@@ -87,9 +95,14 @@ public struct TokenizeRun: Sendable {
             switch result {
             case .success(let (stats, skipped)):
                 summary.add(stats)
-                if skipped { summary.skipped += 1 } else {
+                if skipped {
+                    summary.skipped += 1
+                    summary.skippedSamples += stats.samplesIn
+                    summary.skippedImages += stats.views.values.reduce(0, +)
+                } else {
                     summary.vqSeconds += stats.timings.vqSeconds
                     summary.prepareSeconds += stats.timings.prepareSeconds
+                    summary.shardSeconds += stats.timings.wallSeconds
                 }
             case .failure(let error):
                 summary.failed.append((shard.description, "\(error)"))

@@ -67,6 +67,11 @@ public struct VQConfig: Sendable, Equatable, Codable {
     public var levels: Int { chMult.count }
     /// Spatial downsampling factor (2^(levels−1)).
     public var downsampling: Int { 1 << (levels - 1) }
+    /// Codes per side for a `size`-pixel side: each of the `levels − 1` downsamples pads right/bottom
+    /// by one and runs a 3×3 stride-2 convolution (`Conv2D.outputSize` with that padding).
+    public func gridSide(_ size: Int) -> Int {
+        (1..<levels).reduce(size) { side, _ in (side + 1 - 3) / 2 + 1 }
+    }
     /// Channels at the end of the encoder body (`ch · ch_mult.last`).
     public var bodyChannels: Int { ch * (chMult.last ?? 1) }
     /// Whether the Emu3 temporal tail runs (`temporal_downsample_factor` > 1).

@@ -8,7 +8,8 @@ public enum VQRandomWeights {
         var source = RandomWeights(seed: seed)
         _ = try VQEncoder(config: config, source: &source)
         var writer = SafeTensorsWriter()
-        writer.metadata = ["format": "pt", "synergen_vq_family": config.family.rawValue, "seed": String(seed)]
+        writer.metadata = ["format": "pt", "synergen_vq_family": config.family.rawValue, "seed": String(seed),
+                           VQConfig.metadataKey: config.json]
         for t in source.recorded { writer.add(t.name, shape: t.shape, values: t.values, storage: storage) }
         for s in source.notedScalars {
             var v = UInt64(bitPattern: s.value), bytes: [UInt8] = []

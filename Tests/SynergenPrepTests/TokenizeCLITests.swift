@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+@testable import SynergenPrep
+
+/// `tokenize`, `vq encode` and `stats` as a user runs them: the real binary on a demo corpus with
+/// a tiny seeded Emu3-family encoder (the real encoders' numerics are tested against PyTorch elsewhere).
+@Suite(.serialized) struct TokenizeCLITests {
+    struct Setup {
+        let folder: URL
+        let manifest: String
+        let weights: String
+        let tokenizer: String
+
+        func tokenizeArguments(out: String) -> [String] {
+            ["tokenize", manifest, "--vq-weights", weights, "--size", "64", "--tokenizer", tokenizer, "--out", out]
+        }
+    }
+
+    static func setup() throws -> Setup {
+        let folder = try Fixtures.temporaryFolder()
+        let tokenizer = try Fixtures.folder("text").appendingPathComponent("qwen/tokenizer.json").path
+        var (code, out, err) = try Fixtures.run(["demo-data", "--out", folder.appendingPathComponent("in").path, "--samples", "12", "--per-shard", "4"])
+        #expect(code == 0, "\(out)\(err)")
+        let weights = folder.appendingPathComponent("tiny.safetensors").path
+        (code, out, err) = try Fixtures.run(["vq", "init", "--preset", "emu3", "--ch", "32", "--ch-mult", "1,1,2", "--res-blocks", "1",
+                                             "--attn-levels", "2", "--seed", "1", "--out", weights])
+        #expect(code == 0, "\(err)")
+        let manifest = folder.appendingPathComponent("m.txt")
+        try "in/demo-{000000..000002}.tar\n".write(to: manifest, atomically: true, encoding: .utf8)
+        return Setup(folder: folder, manifest: manifest.path, weights: weights, tokenizer: tokenizer)
+    }
+
+    func dataFiles(_ folder: String) throws -> [String: [UInt8]] {
+        var out: [String: [UInt8]] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
+            if name.hasSuffix(".tok.zst") { out[name] = try Fixtures.bytes(URL(fileURLWithPath: folder).appendingPathComponent(name)) }
+            if name.contains(".tmp-") { out[name] = [] }  // must not survive a finished run
+        }
+        return out
+    }
+
+    @Test func tokenizeStatsAndTheDecodeCheck() throws {
+        let s = try Self.setup()
+        defer { try? FileManager.default.removeItem(at: s.folder) }
+        let out = s.folder.appendingPathComponent("out").path
+        let (code, stdout, stderr) = try Fixtures.run(s.tokenizeArguments(out: out))
+        #expect(code == 0, "\(stderr)")
+        #expect(stderr.contains("RANDOM VQ weights"), "random weights must be announced loudly")
+        #expect(stdout.contains("samples: 12 in, 12 out, 0 bad"), "\(stdout)")
+
+        let (statsCode, json, _) = try Fixtures.run(["stats", out, "--json", "--verify"])
+        #expect(statsCode == 0)
+        let stats = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        #expect(stats["samples"] as? Int == 12 && stats["ok"] as? Int == 12)
+        #expect((stats["errors"] as? [String: Int])?.isEmpty == true)
+        #expect((stats["images"] as? Int ?? 0) > 12 && (stats["codes"] as? Int ?? 0) == (stats["images"] as! Int) * 256)
+        #expect((stats["text_tokens"] as? Int ?? 0) > 0)
+
+        // Decode check: unfolding a stored sample's codes gives exactly the grids `vq encode` prints.
+        let shard = ShardLocation.file(s.folder.appendingPathComponent("in/demo-000001.tar").path)
+        let sample = try TokenizedShardReader(path: ShardTokenizer.outputPaths(for: shard, in: out).data).readAll()[2]
+        let members = try TarFixture.members(of: shard)
+        let imagePath = s.folder.appendingPathComponent("image").path
+        try Data(members["\(sample.key).jpg"] ?? members["\(sample.key).png"]!).write(to: URL(fileURLWithPath: imagePath))
+        let (encodeCode, lines, encodeErr) = try Fixtures.run(["vq", "encode", "--weights", s.weights, "--size", "64", "--json", imagePath])
+        #expect(encodeCode == 0, "\(encodeErr)")
+        let printed = lines.split(separator: "\n").map { try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        #expect(printed.count == sample.views.count)
+        for (view, line) in zip(sample.views, printed) {
+            #expect(line["view"] as? String == view.role.description)
+            #expect(line["grid"] as? [Int] == [view.gridRows, view.gridCols])
+            #expect((line["codes"] as? [Int])?.map(UInt16.init) == (try view.unfolded()))
+        }
+    }
+
+    /// kill -9 at several moments, re-run: the result is byte-identical to an uninterrupted run.
+    @Test func killedRunsResumeToTheSameBytes() throws {
+        let s = try Self.setup()
+        defer { try? FileManager.default.removeItem(at: s.folder) }
+        let reference = s.folder.appendingPathComponent("reference").path
+        #expect(try Fixtures.run(s.tokenizeArguments(out: reference)).0 == 0)
+        let expected = try dataFiles(reference)
+        #expect(expected.count == 3)
+
+        let killed = s.folder.appendingPathComponent("killed").path
+        var rng = SeededGenerator(seed: 2026)
+        var interrupted = 0
+        for _ in 0..<4 {
+            let process = Process()
+            process.executableURL = Fixtures.executable
+            process.arguments = s.tokenizeArguments(out: killed)
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(UInt32(300_000 + rng.int(in: 0...4_000_000)))
+            if process.isRunning { interrupted += 1 }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        #expect(interrupted > 0, "at least one kill should land mid-run")
+        let (code, _, err) = try Fixtures.run(s.tokenizeArguments(out: killed))
+        #expect(code == 0, "\(err)")
+        #expect(try dataFiles(killed) == expected)
+    }
+
+    @Test func aFoldThatDoesNotDivideTheGridFailsBeforeReading() throws {
+        let s = try Self.setup()
+        defer { try? FileManager.default.removeItem(at: s.folder) }
+        let out = s.folder.appendingPathComponent("out").path
+        let (code, _, err) = try Fixtures.run(s.tokenizeArguments(out: out) + ["--fold", "3x8"])
+        #expect(code == 2)
+        #expect(err.contains("does not divide"), "\(err)")
+        #expect(!FileManager.default.fileExists(atPath: out + "/demo-000000.stats.json"))
+    }
+}
