@@ -1,20 +1,22 @@
 # The two set-up commands of the README: `make demo` and `make test`. Each installs what it needs.
-.PHONY: deps deps-build demo test test-fixtures bench bench-decode bench-preprocess bench-text
+.PHONY: deps demo test test-fixtures bench bench-decode bench-preprocess bench-text bench-vq
 
 BIN := .build/release/synergen-prep
 DEMO := shards/demo
+# A small Emu3-family encoder with seeded random weights: the demo shows the pipeline, not a model.
+DEMO_VQ := models/emu3-ch32-random.safetensors
 
 deps:
 	@bash scripts/install-deps.sh
 
-deps-build:
-	@bash scripts/install-deps.sh --no-python
-
-# The main job on the embedded default corpus.
-demo: deps-build
+# The main job on the embedded default corpus: demo-data -> inspect -> tokenize -> stats.
+demo: deps
 	swift build -c release --product synergen-prep
 	$(BIN) demo-data --out $(DEMO)
 	$(BIN) inspect manifests/demo.txt
+	test -f $(DEMO_VQ) || $(BIN) vq init --preset emu3 --ch 32 --seed 0 --out $(DEMO_VQ)
+	$(BIN) tokenize manifests/demo.txt --vq-weights $(DEMO_VQ) --size 256
+	$(BIN) stats shards/tokenized
 
 # Fixtures the Swift tests compare against (Pillow, webdataset, tokenizers), generated, git-ignored.
 test-fixtures: deps
@@ -27,7 +29,7 @@ test: test-fixtures
 	swift test
 
 # Benchmarks against the Python references, side by side in one run (release builds).
-bench: bench-decode bench-preprocess bench-text
+bench: bench-decode bench-preprocess bench-text bench-vq
 
 bench-decode: deps
 	python3 scripts/bench_decode.py
@@ -37,3 +39,7 @@ bench-preprocess: deps
 
 bench-text: deps
 	python3 scripts/bench_text.py
+
+# Needs PyTorch (CPU): pip install --no-deps /opt/wheels/torch-*.whl plus its small dependencies.
+bench-vq: deps
+	python3 scripts/bench_vq.py

@@ -21,7 +21,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-[ "${1:-}" = "--no-python" ] && exit 0
 need=()
 for entry in "${PY_MODULES[@]}"; do
   python3 -c "import ${entry%%:*}" >/dev/null 2>&1 || need+=("${entry#*:}")
