@@ -16,6 +16,8 @@ import Foundation
 public enum TokenizedShard {
     public static let magic = Array("SGTOKSHD".utf8)
     public static let version: UInt32 = 1
+    /// Largest record a reader accepts (a sample with 13 views of 64×64 codes is ~110 KB).
+    public static let maxRecordBytes = 256 << 20
     /// File name ending of tokenized shards.
     public static let fileExtension = ".tok.zst"
 
@@ -167,6 +169,9 @@ public final class TokenizedShardReader {
             guard count == read else { throw ShardFormatError(path: path, message: "end marker says \(count) samples, read \(read)") }
             ended = true
             return nil
+        }
+        guard length <= TokenizedShard.maxRecordBytes else {
+            throw ShardFormatError(path: path, message: "record of \(length) bytes: the file is damaged")
         }
         guard let body = try file.read(length) else { throw ShardFormatError(path: path, message: "record ends early") }
         read += 1

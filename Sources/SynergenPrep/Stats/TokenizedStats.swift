@@ -48,8 +48,7 @@ public struct TokenizedStats: Sendable {
         for s in shards {
             let path = (folder as NSString).appendingPathComponent(s.output)
             do {
-                let bytes = try ImageFile.read(path)
-                if SHA256.hex(bytes) != s.outputSHA256 { problems.append("\(s.output): SHA-256 differs from its stats") }
+                if try SHA256.hex(file: path) != s.outputSHA256 { problems.append("\(s.output): SHA-256 differs from its stats") }
                 let count = try TokenizedShardReader(path: path).readAll().count
                 if count != s.samplesOut { problems.append("\(s.output): \(count) samples, stats say \(s.samplesOut)") }
             } catch {

@@ -102,9 +102,8 @@ public struct ShardTokenizer: Sendable {
             progress?.add(errors: 1)
         }
         try writer.finish()
-        let bytes = try ImageFile.read(paths.data)
-        stats.outputBytes = bytes.count
-        stats.outputSHA256 = SHA256.hex(bytes)
+        stats.outputBytes = (try FileManager.default.attributesOfItem(atPath: paths.data)[.size] as? Int) ?? 0
+        stats.outputSHA256 = try SHA256.hex(file: paths.data)
         stats.timings.wallSeconds = Date().timeIntervalSince(start)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]

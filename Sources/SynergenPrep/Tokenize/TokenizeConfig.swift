@@ -53,13 +53,6 @@ public struct TokenizeConfig: Codable, Sendable, Equatable {
         self.maxMemberBytes = maxMemberBytes
     }
 
-    /// Canonical JSON (sorted keys).
-    public var canonicalJSON: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
-    }
-
     /// SHA-256 of the canonical JSON.
     public var hash: String { SHA256.hex(Array(canonicalJSON.utf8)) }
 

@@ -4,13 +4,6 @@ extension VQConfig {
     /// The safetensors metadata key under which `vq init` records the full configuration.
     public static let metadataKey = "synergen_vq_config"
 
-    /// The configuration as compact JSON (sorted keys).
-    public var json: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
-    }
-
     /// What a weights file says about itself: the configuration `vq init` recorded (nil for
     /// published checkpoints, which need a preset) and whether the weights are seeded random ones.
     public struct FileDescription: Sendable {

@@ -9,7 +9,7 @@ public enum VQRandomWeights {
         _ = try VQEncoder(config: config, source: &source)
         var writer = SafeTensorsWriter()
         writer.metadata = ["format": "pt", "synergen_vq_family": config.family.rawValue, "seed": String(seed),
-                           VQConfig.metadataKey: config.json]
+                           VQConfig.metadataKey: config.canonicalJSON]
         for t in source.recorded { writer.add(t.name, shape: t.shape, values: t.values, storage: storage) }
         for s in source.notedScalars {
             var v = UInt64(bitPattern: s.value), bytes: [UInt8] = []
