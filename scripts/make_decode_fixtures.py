@@ -349,6 +349,37 @@ def make_source_fixtures(jpeg, png):
         f.write(bytes(np.random.default_rng(3).integers(0, 256, size=3000, dtype=np.uint8)))
     open(os.path.join(SOURCE, "empty.tar"), "wb").close()
 
+    # 3. Real photos as shipped (full size, their own JPEG/PNG encodings), written by webdataset's
+    #    TarWriter, with bad samples of every sample-level kind mixed in.
+    import matplotlib
+    photos = {name: open(os.path.join(PHOTOS, name), "rb").read()
+              for name in ("astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg", "motorcycle_left.png",
+                           "hubble_deep_field.jpg", "retina.jpg", "camera.png", "logo.png")}
+    photos["grace_hopper.jpg"] = open(os.path.join(matplotlib.get_data_path(), "sample_data", "grace_hopper.jpg"), "rb").read()
+    photos["Minduka_Present_Blue_Pack.png"] = open(os.path.join(matplotlib.get_data_path(), "sample_data", "Minduka_Present_Blue_Pack.png"), "rb").read()
+    manifest = dict(good=[], bad={})
+    path = os.path.join(SOURCE, "photos.tar")
+    with wds.TarWriter(path) as sink:
+        for i, (name, data) in enumerate(sorted(photos.items())):
+            key = f"photo{i:03d}"
+            ext = "jpg" if name.endswith(".jpg") else "png"
+            sink.write({"__key__": key, ext: data, "txt": f"a photo ({name})", "json": {"source": name}})
+            manifest["good"].append(dict(key=key, sha256=__import__("hashlib").sha256(data).hexdigest()))
+        bad = [("bad-corrupt", "jpg", b"\xff\xd8\xff" + b"\x00" * 500, "corrupt"),
+               ("bad-truncated", "jpg", photos["rocket.jpg"][:5000], "truncated"),
+               ("bad-gif", "gif", open(os.path.join(DECODE, "image.gif"), "rb").read(), "unsupported"),
+               ("bad-webp", "webp", open(os.path.join(DECODE, "image.webp"), "rb").read(), "unsupported"),
+               ("bad-bomb", "png", open(os.path.join(DECODE, "bomb.png"), "rb").read(), "too-large")]
+        for key, ext, data, reason in bad:
+            sink.write({"__key__": key, ext: data, "txt": "bad sample"})
+            manifest["bad"][key] = reason
+        sink.write({"__key__": "bad-noimage", "txt": "no image here"})
+        manifest["bad"]["bad-noimage"] = "no-image"
+        sink.write({"__key__": "bad-notext", "png": photos["logo.png"]})
+        manifest["bad"]["bad-notext"] = "no-text"
+    with open(os.path.join(SOURCE, "photos.json"), "w") as f:
+        json.dump(manifest, f, indent=1)
+
     with open(os.path.join(SOURCE, "expected_grouping.json"), "w") as f:
         json.dump(expected, f, indent=1)
 

@@ -211,6 +211,29 @@ struct BlockMeanEncoder: CodeGridEncoder {
         #expect(try run(shards, into: folder).skipped == 4)
     }
 
+    /// Real photos (scikit-image and matplotlib wheels, their own encodings, written by webdataset's
+    /// TarWriter) with bad samples mixed in: every good one tokenized, every bad one under its reason.
+    @Test func realPhotosEveryGoodSampleTokenizedEveryBadOneCounted() throws {
+        let source = try Fixtures.folder("source")
+        let expected = try Fixtures.json(source.appendingPathComponent("photos.json")) as! [String: Any]
+        let good = expected["good"] as! [[String: String]], bad = expected["bad"] as! [String: String]
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let shard = ShardLocation.file(source.appendingPathComponent("photos.tar").path)
+        let summary = try run([shard], into: folder)
+        #expect(summary.samplesIn == good.count + bad.count)
+        #expect(summary.samplesOut == good.count)
+        let stats = try JSONDecoder().decode(ShardTokenizeStats.self, from: Data(contentsOf: URL(fileURLWithPath:
+            ShardTokenizer.outputPaths(for: shard, in: folder.path).stats)))
+        var counted: [String: String] = [:]
+        for (reason, keys) in stats.errorKeys { for key in keys { counted[key] = reason } }
+        #expect(counted == bad)
+        let samples = try TokenizedShardReader(path: ShardTokenizer.outputPaths(for: shard, in: folder.path).data).readAll()
+        #expect(samples.map(\.key) == good.map { $0["key"]! })
+        #expect(samples.map { $0.imageSHA256.hexString } == good.map { $0["sha256"]! })
+        #expect(samples.allSatisfy { $0.views.count >= 2 && $0.views[0].role == .generation })
+    }
+
     /// The grid `tokenize` plans from the configuration is the one the encoder produces.
     @Test func configGridMatchesTheEncoder() throws {
         for preset in VQConfig.Preset.allCases {
