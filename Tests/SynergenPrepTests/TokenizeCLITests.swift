@@ -21,7 +21,7 @@ import Testing
         let tokenizer = try Fixtures.folder("text").appendingPathComponent("qwen/tokenizer.json").path
         var (code, out, err) = try Fixtures.run(["demo-data", "--out", folder.appendingPathComponent("in").path, "--samples", "12", "--per-shard", "4"])
         #expect(code == 0, "\(out)\(err)")
-        let weights = folder.appendingPathComponent("tiny.safetensors").path
+        let weights = folder.appendingPathComponent("models/tiny.safetensors").path  // vq init creates the folder
         (code, out, err) = try Fixtures.run(["vq", "init", "--preset", "emu3", "--ch", "32", "--ch-mult", "1,1,2", "--res-blocks", "1",
                                              "--attn-levels", "2", "--seed", "1", "--out", weights])
         #expect(code == 0, "\(err)")

@@ -62,8 +62,13 @@ public struct SafeTensorsWriter {
     }
 
     /// Writes the file to `path`.
+    /// Writes the file atomically (temporary file, fsync, rename), creating its folder if needed.
     public func write(to path: String) throws(VQError) {
-        do { try Data(serialized()).write(to: URL(fileURLWithPath: path)) } catch {
+        do {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            try AtomicFile.write(serialized(), to: path)
+        } catch {
             throw .io(path: path, reason: "\(error)")
         }
     }
