@@ -63,7 +63,7 @@ public struct WeightStore: WeightSource {
 /// Seeded pseudo-random weights in a checkpoint's exact layout (for tests, demos, benchmarks):
 /// records every tensor it hands out so `SafeTensorsWriter` can write them in order.
 public struct RandomWeights: WeightSource {
-    private var state: UInt64
+    private var rng: SeededGenerator
     /// Every tensor handed out, in order, with its values.
     public private(set) var recorded: [(name: String, shape: [Int], values: [Float])] = []
     /// Scalars noted but not read (written as I64).
@@ -72,18 +72,11 @@ public struct RandomWeights: WeightSource {
     public var keepValues: Bool
 
     public init(seed: UInt64, keepValues: Bool = true) {
-        state = seed &+ 0x9E37_79B9_7F4A_7C15
+        rng = SeededGenerator(seed: seed &+ 0x9E37_79B9_7F4A_7C15)
         self.keepValues = keepValues
     }
 
-    /// splitmix64.
-    private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func next() -> UInt64 { rng.next() }
 
     /// Uniform in [0, 1).
     private mutating func uniform() -> Float { Float(next() >> 40) * (1.0 / Float(1 << 24)) }
