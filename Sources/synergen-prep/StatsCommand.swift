@@ -4,10 +4,10 @@ import SynergenPrep
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Summarise a folder of tokenized shards: samples, errors by reason, images by role and grid, codes, text tokens, histograms."
+        abstract: "Summarise a folder of tokenized shards (or a packed folder, found by its index.json: fill, documents, mix, drops): samples, errors by reason, images by role and grid, codes, text tokens, histograms."
     )
 
-    @Argument(help: "A folder written by `tokenize`.")
+    @Argument(help: "A folder written by `tokenize` or by `pack`.")
     var folder: String
 
     @Flag(help: "Print one JSON object instead of text.")
@@ -16,7 +16,25 @@ struct StatsCommand: ParsableCommand {
     @Flag(help: "Re-read every data file and check its SHA-256 and sample count against its stats.")
     var verify = false
 
+    @Option(help: "Packed folders only: write a PNG of the totals (documents per sequence, fill, tokens by task, loss by modality).")
+    var plot: String?
+
     func run() throws {
+        if PackedStats.isPacked(folder) {
+            var packed = try PackedStats(folder: folder)
+            if verify { try packed.verify() }
+            print(json ? try packed.json() : packed.text())
+            if let plot {
+                try AtomicFile.write(packed.plotPNG(), to: plot)
+                if !json { print("plot: \(plot) (\(PackedStats.plotLegend))") }
+            }
+            if !packed.problems.isEmpty { throw ExitCode(1) }
+            return
+        }
+        if plot != nil {
+            StandardError.write("error: --plot is for packed folders (with index.json)\n")
+            throw ExitCode(2)
+        }
         var stats = try TokenizedStats(folder: folder)
         if stats.shards.isEmpty {
             StandardError.write("error: no *.stats.json in \(folder)\n")

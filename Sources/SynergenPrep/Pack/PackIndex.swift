@@ -1,0 +1,180 @@
+import Foundation
+
+/// Everything the trainer and the inference model must agree on, recorded in `index.json`.
+public struct PackConfig: Codable, Sendable, Equatable {
+    public var formatVersion = Int(PackedShard.version)
+    public var sequenceLength: Int
+    public var seed: UInt64
+    /// Target share of generation documents by tokens (gen + uncond), from `--mix`.
+    public var generationShare: Double
+    public var cfgDrop: Double
+    public var buffer: Int
+    public var viewDelimiting: ViewDelimiting
+    public var template: ChatTemplateConfig
+    public var imageTokens: ImageTokenMap
+    /// Token id of every image position (one past the last image marker: `imageTokens.vocabularySize`).
+    public var imagePlaceholderID: Int32
+    /// Token id of pad positions (`<|endoftext|>` when the tokenizer has it, else `<|im_end|>`).
+    public var padID: Int32
+    /// Vocabulary the model needs for the text side: image markers included, placeholder excluded.
+    public var vocabularySize: Int
+    public var turnStartID: Int32
+    public var turnEndID: Int32
+    public var fold: TokenFold
+    public var codebookSize: Int
+    public var vqPreset: String
+    public var vqWeightsSHA256: String
+    public var randomVQWeights: Bool
+    public var tokenizerSHA256: String
+    /// Config hashes of the tokenized shards that went in.
+    public var tokenizedConfigHashes: [String]
+    /// Loss weights of the paper's Eq. 4 (CE_text + 2·CE_image), for the trainer's convenience.
+    public var lossWeights: [String: Double] = ["text": 1, "image": 2]
+    /// `Packer.Strategy` raw value: "completion" (default) or "bfd".
+    public var packing = Packer.Strategy.completion.rawValue
+}
+
+/// One shard in `index.json`.
+public struct PackShardEntry: Codable, Sendable, Equatable {
+    public var file: String
+    public var sequences: Int
+    public var documents: Int
+    public var bytes: Int
+    public var sha256: String
+}
+
+/// Totals of a pack run (all counts exact), recorded in `index.json` and printed by `stats`.
+public struct PackTotals: Codable, Sendable, Equatable {
+    public var samples = 0
+    public var sequences = 0
+    public var documents = 0
+    /// Non-pad positions.
+    public var positions = 0
+    public var padPositions = 0
+    /// Task → documents, task → positions.
+    public var documentsByTask: [String: Int] = [:]
+    public var tokensByTask: [String: Int] = [:]
+    /// "text" / "image" → positions with loss.
+    public var lossTokensByModality: [String: Int] = [:]
+    /// Role kind → images, "role rowsxcols" → images.
+    public var imagesByRole: [String: Int] = [:]
+    public var imagesByGrid: [String: Int] = [:]
+    /// Documents per sequence → sequences.
+    public var documentsPerSequence: [String: Int] = [:]
+    /// Reason word → documents dropped.
+    public var dropped: [String: Int] = [:]
+    /// "gen-only" / "und-only" / "mixed" → sequences (uncond counts as gen).
+    public var sequencesByTaskMix: [String: Int] = [:]
+
+    public init() {}
+
+    /// Non-pad share of all positions.
+    public var fill: Double {
+        let total = positions + padPositions
+        return total == 0 ? 0 : Double(positions) / Double(total)
+    }
+
+    /// Generation (gen + uncond) share of document positions.
+    public var generationTokenShare: Double {
+        let g = (tokensByTask["gen"] ?? 0) + (tokensByTask["uncond"] ?? 0)
+        return positions == 0 ? 0 : Double(g) / Double(positions)
+    }
+
+    mutating func add(_ s: PackedSequence) {
+        sequences += 1
+        documents += s.documents.count
+        positions += s.used
+        padPositions += s.padLength
+        documentsPerSequence[String(s.documents.count), default: 0] += 1
+        let groups = Set(s.documents.map(\.task.mixGroup))
+        sequencesByTaskMix[groups.count > 1 ? "mixed" : "\(groups.first ?? "none")-only", default: 0] += 1
+        for d in s.documents {
+            documentsByTask[d.task.description, default: 0] += 1
+            tokensByTask[d.task.description, default: 0] += d.length
+        }
+        for (m, l) in zip(s.modality, s.loss) where l != 0 {
+            lossTokensByModality[m == PackModality.image.rawValue ? "image" : "text", default: 0] += 1
+        }
+        for i in s.images {
+            imagesByRole[i.role.kind, default: 0] += 1
+            imagesByGrid["\(i.role.kind) \(i.gridRows)x\(i.gridCols)", default: 0] += 1
+        }
+    }
+}
+
+/// `index.json` of a packed folder.
+public struct PackIndex: Codable, Sendable, Equatable {
+    public var format = "synergen-packed"
+    public var formatVersion = Int(PackedShard.version)
+    public var config: PackConfig
+    /// SHA-256 of the canonical JSON of `config`.
+    public var configHash: String
+    public var shards: [PackShardEntry]
+    public var totals: PackTotals
+
+    public static func load(folder: String) throws -> PackIndex {
+        let path = (folder as NSString).appendingPathComponent(PackedShard.indexName)
+        let index: PackIndex
+        do { index = try JSONDecoder().decode(PackIndex.self, from: Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+            throw ShardFormatError(path: path, message: "not a packed index: \(error)")
+        }
+        guard index.formatVersion == Int(PackedShard.version) else {
+            throw ShardFormatError(path: path, message: "format version \(index.formatVersion); this build reads \(PackedShard.version)")
+        }
+        return index
+    }
+
+    /// Pretty JSON with sorted keys (deterministic).
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+}
+
+/// A packed folder: the index plus random access to any sequence.
+public final class PackedDataset {
+    public let folder: String
+    public let index: PackIndex
+    private var readers: [Int: PackedShardReader] = [:]
+    private let starts: [Int]
+
+    public init(folder: String) throws {
+        self.folder = folder
+        index = try PackIndex.load(folder: folder)
+        var s = [0]
+        for e in index.shards { s.append(s.last! + e.sequences) }
+        starts = s
+    }
+
+    public var count: Int { starts.last! }
+
+    /// Sequence `i` of the folder (shards in index order).
+    public func sequence(_ i: Int) throws -> PackedSequence {
+        guard i >= 0 && i < count else { throw ShardFormatError(path: folder, message: "no sequence \(i) (\(count) in folder)") }
+        var shard = 0
+        while starts[shard + 1] <= i { shard += 1 }
+        let reader: PackedShardReader
+        if let r = readers[shard] { reader = r } else {
+            reader = try PackedShardReader(path: (folder as NSString).appendingPathComponent(index.shards[shard].file))
+            readers[shard] = reader
+        }
+        return try reader.sequence(i - starts[shard])
+    }
+
+    /// Checks every shard's size and SHA-256 against the index; returns the problems found.
+    public func verify() -> [String] {
+        var problems: [String] = []
+        for e in index.shards {
+            let path = (folder as NSString).appendingPathComponent(e.file)
+            do {
+                let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? -1
+                if size != e.bytes { problems.append("\(e.file): \(size) bytes, index says \(e.bytes)") }
+                if try SHA256.hex(file: path) != e.sha256 { problems.append("\(e.file): SHA-256 differs from the index") }
+            } catch {
+                problems.append("\(e.file): \(error)")
+            }
+        }
+        return problems
+    }
+}

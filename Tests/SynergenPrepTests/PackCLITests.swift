@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+@testable import SynergenPrep
+
+/// `pack`, `show` and `stats` on a packed folder, as a user runs them: the real binary on a
+/// 12-sample demo corpus tokenized at 64 px with a tiny seeded encoder.
+@Suite(.serialized) struct PackCLITests {
+    @Test func packShowStatsDeterminismAndTheTokenizerCheck() throws {
+        let s = try TokenizeCLITests.setup()
+        defer { try? FileManager.default.removeItem(at: s.folder) }
+        let tokenized = s.folder.appendingPathComponent("tok").path
+        var (code, out, err) = try Fixtures.run(s.tokenizeArguments(out: tokenized))
+        #expect(code == 0, "\(err)")
+
+        func pack(_ out: String, _ extra: [String] = []) throws -> (Int32, String, String) {
+            try Fixtures.run(["pack", tokenized, "--seq", "300", "--out", out, "--tokenizer", s.tokenizer, "--seed", "3",
+                              "--sequences-per-shard", "3"] + extra)
+        }
+        let a = s.folder.appendingPathComponent("a").path, b = s.folder.appendingPathComponent("b").path
+        (code, out, err) = try pack(a)
+        #expect(code == 0, "\(out)\(err)")
+        #expect(out.contains("fill:"), "\(out)")
+        #expect(try pack(b).0 == 0)
+        // Same input + seed ⇒ same bytes.
+        let names = try FileManager.default.contentsOfDirectory(atPath: a).sorted()
+        #expect(names.contains("index.json") && names.filter { $0.hasSuffix(".pack") }.count >= 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: b).sorted() == names)
+        for n in names { #expect(try Fixtures.bytes(URL(fileURLWithPath: a + "/" + n)) == Fixtures.bytes(URL(fileURLWithPath: b + "/" + n)), "\(n)") }
+
+        // Every sequence: documents whole, positions restart, fill measured = fill reported.
+        let data = try PackedDataset(folder: a)
+        var used = 0, docs = 0
+        let fold = data.index.config.fold
+        for i in 0..<data.count {
+            let q = try data.sequence(i)
+            #expect(q.used <= 300)
+            used += q.used
+            docs += q.documents.count
+            for d in q.documents {
+                #expect(q.positionIDs[d.start..<(d.start + d.length)].elementsEqual(0..<Int32(d.length)))
+            }
+            #expect(q.codes.count == q.modality.filter { $0 == 1 }.count * fold.codesPerPosition)
+            #expect(q.images.allSatisfy { $0.positions == ($0.gridRows / fold.rows) * ($0.gridCols / fold.cols) })
+        }
+        #expect(docs == data.index.totals.documents)
+        let (sc, json, _) = try Fixtures.run(["stats", a, "--json", "--verify"])
+        #expect(sc == 0)
+        let stats = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        #expect(stats["sequences"] as? Int == data.count && stats["documents"] as? Int == docs)
+        #expect(abs((stats["fill"] as? Double ?? 0) - Double(used) / Double(300 * data.count)) < 1e-12)
+        #expect(stats["pad_positions"] as? Int == 300 * data.count - used)
+        #expect(stats["dropped"] is [String: Int])
+
+        let png = s.folder.appendingPathComponent("plot.png")
+        #expect(try Fixtures.run(["stats", a, "--plot", png.path]).0 == 0)
+        #expect(try Fixtures.bytes(png).prefix(8) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+
+        // show
+        let (showCode, listing, showErr) = try Fixtures.run(["show", a, "--seq", "0", "--tokenizer", s.tokenizer])
+        #expect(showCode == 0, "\(showErr)")
+        #expect(listing.contains("[image 16×16 codes / 16 positions") && listing.contains("── document 0") && listing.contains("⟦"), "\(listing)")
+
+        // A tokenizer other than the shards' is refused.
+        let other = s.folder.appendingPathComponent("other.json").path
+        try (String(contentsOfFile: s.tokenizer, encoding: .utf8) + "\n").write(toFile: other, atomically: true, encoding: .utf8)
+        (code, _, err) = try Fixtures.run(["pack", tokenized, "--seq", "300", "--out", s.folder.appendingPathComponent("c").path, "--tokenizer", other])
+        #expect(code == 2 && err.contains("SHA-256"), "\(err)")
+
+        // Too short a sequence: documents dropped and counted with the advice.
+        (code, out, _) = try pack(s.folder.appendingPathComponent("d").path, ["--seq", "60"])
+        #expect(out.contains("too-long") && out.contains("smaller tiling preset"), "\(out)")
+    }
+}
