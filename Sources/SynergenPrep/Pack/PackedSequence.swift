@@ -72,11 +72,7 @@ enum PackedSequenceCoding {
         for i in s.images {
             w.u32(UInt32(i.start)); w.u32(UInt32(i.positions))
             w.u16(UInt16(i.gridRows)); w.u16(UInt16(i.gridCols)); w.u8(UInt8(i.fold.rows)); w.u8(UInt8(i.fold.cols))
-            switch i.role {
-            case .generation: w.u8(0); w.u16(0); w.u16(0)
-            case .tile(let r, let c): w.u8(1); w.u16(UInt16(r)); w.u16(UInt16(c))
-            case .thumbnail: w.u8(2); w.u16(0); w.u16(0)
-            }
+            w.role(i.role)
         }
         for c in s.codes { w.u16(c) }
         return w.bytes
@@ -104,15 +100,7 @@ enum PackedSequenceCoding {
             let start = Int(try r.u32()), positions = Int(try r.u32())
             let gr = Int(try r.u16()), gc = Int(try r.u16())
             let fold = TokenFold(rows: Int(try r.u8()), cols: Int(try r.u8()))
-            let roleCode = try r.u8()
-            let row = Int(try r.u16()), col = Int(try r.u16())
-            let role: ViewRole
-            switch roleCode {
-            case 0: role = .generation
-            case 1: role = .tile(row: row, col: col)
-            case 2: role = .thumbnail
-            default: throw ShardFormatError(path: context, message: "unknown view role \(roleCode)")
-            }
+            let role = try r.role()
             s.images.append(PackImage(role: role, gridRows: gr, gridCols: gc, fold: fold, start: start, positions: positions))
         }
         s.codes = try (0..<codes).map { _ throws(ShardFormatError) in try r.u16() }

@@ -26,6 +26,31 @@ struct ByteWriter {
     }
 }
 
+extension ByteWriter {
+    /// A view role as the shard formats store it: u8 code (0 generation, 1 tile, 2 thumbnail), u16 tile row, u16 tile col.
+    mutating func role(_ role: ViewRole) {
+        switch role {
+        case .generation: u8(0); u16(0); u16(0)
+        case .tile(let row, let col): u8(1); u16(UInt16(row)); u16(UInt16(col))
+        case .thumbnail: u8(2); u16(0); u16(0)
+        }
+    }
+}
+
+extension ByteReader {
+    /// Reads what `ByteWriter.role` wrote.
+    mutating func role() throws(ShardFormatError) -> ViewRole {
+        let code = try u8()
+        let row = Int(try u16()), col = Int(try u16())
+        switch code {
+        case 0: return .generation
+        case 1: return .tile(row: row, col: col)
+        case 2: return .thumbnail
+        default: throw ShardFormatError(path: context, message: "unknown view role \(code) at byte \(offset - 5)")
+        }
+    }
+}
+
 /// Little-endian reads with bounds checks; running past the end is a `ShardFormatError`.
 struct ByteReader {
     let bytes: [UInt8]

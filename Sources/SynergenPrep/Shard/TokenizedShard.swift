@@ -50,11 +50,7 @@ public enum TokenizedShard {
         w.i32Array(sample.captionIDs)
         w.u16(UInt16(sample.views.count))
         for view in sample.views {
-            switch view.role {
-            case .generation: w.u8(0); w.u16(0); w.u16(0)
-            case .tile(let row, let col): w.u8(1); w.u16(UInt16(row)); w.u16(UInt16(col))
-            case .thumbnail: w.u8(2); w.u16(0); w.u16(0)
-            }
+            w.role(view.role)
             w.u16(UInt16(view.gridRows))
             w.u16(UInt16(view.gridCols))
             w.u8(UInt8(view.fold.rows))
@@ -75,15 +71,7 @@ public enum TokenizedShard {
         let count = Int(try r.u16())
         var views: [TokenizedView] = []
         for _ in 0..<count {
-            let roleCode = try r.u8()
-            let row = Int(try r.u16()), col = Int(try r.u16())
-            let role: ViewRole
-            switch roleCode {
-            case 0: role = .generation
-            case 1: role = .tile(row: row, col: col)
-            case 2: role = .thumbnail
-            default: throw ShardFormatError(path: path, message: "sample \(key): unknown view role \(roleCode)")
-            }
+            let role = try r.role()
             let gridRows = Int(try r.u16()), gridCols = Int(try r.u16())
             let fold = TokenFold(rows: Int(try r.u8()), cols: Int(try r.u8()))
             let codes = try r.u16Array()
