@@ -149,6 +149,59 @@ struct ResampleTests {
         }
     }
 
+    @Test("Vector passes write exactly the bytes of the scalar passes, and nothing outside the region")
+    func vectorEqualsScalar() {
+        var seed: UInt32 = 977
+        func next() -> UInt32 { seed = seed &* 1664525 &+ 1013904223; return seed >> 8 }
+        let sizes = [(1, 1), (2, 3), (5, 4), (7, 17), (16, 6), (37, 23), (64, 41), (150, 97)]
+        let targets = [(1, 1), (3, 2), (6, 5), (9, 31), (20, 20), (40, 13), (71, 64), (300, 45), (18, 200)]
+        var checked = 0
+        for (iw, ih) in sizes {
+            let pixels = (0..<(iw * ih * 3)).map { _ in UInt8(truncatingIfNeeded: next()) }
+            for (tw, th) in targets + [(iw, ih), (iw, 13), (29, ih), (iw, 2 * ih + 1), (iw / 2 + 1, ih)] {
+                for filter in ResampleFilter.allCases {
+                    for order in ResamplePassOrder.allCases {
+                        let plan = ResamplePlan(inWidth: iw, inHeight: ih, outWidth: tw, outHeight: th,
+                                                filter: filter, passOrder: order)
+                        let rw = 1 + Int(next()) % tw, rh = 1 + Int(next()) % th
+                        let regions = [PixelRect(x: 0, y: 0, width: tw, height: th),
+                                       PixelRect(x: Int(next()) % (tw - rw + 1), y: Int(next()) % (th - rh + 1),
+                                                 width: rw, height: rh),
+                                       PixelRect(x: tw - rw, y: th - rh, width: rw, height: rh)]
+                        for region in regions {
+                            let stride = region.width * 3 + Int(next() % 3) * 5
+                            let n = (region.height - 1) * stride + region.width * 3 + 7
+                            var outputs: [[UInt8]] = []
+                            for vector in [false, true] {
+                                var out = [UInt8](repeating: 0xA5, count: n)
+                                var scratch = ResampleScratch()
+                                pixels.withUnsafeBufferPointer { src in
+                                    out.withUnsafeMutableBufferPointer { dst in
+                                        plan.apply(source: src, region: region, destination: dst,
+                                                   destinationRowStride: stride, scratch: &scratch,
+                                                   vectorKernels: vector)
+                                    }
+                                }
+                                outputs.append(out)
+                            }
+                            #expect(outputs[0] == outputs[1],
+                                    "\(iw)x\(ih) -> \(tw)x\(th) \(filter) \(order) region \(region)")
+                            // Bytes between rows and after the last row stay untouched.
+                            var outside = 0
+                            for i in 0..<n where i >= (region.height - 1) * stride + region.width * 3
+                                || i % stride >= region.width * 3 {
+                                if outputs[1][i] != 0xA5 { outside += 1 }
+                            }
+                            #expect(outside == 0, "\(iw)x\(ih) -> \(tw)x\(th) \(filter) wrote outside \(region)")
+                            checked += 1
+                        }
+                    }
+                }
+            }
+        }
+        #expect(checked > 2000)
+    }
+
     @Test("Same size is a copy; coefficients are normalised and bounded")
     func identityAndCoefficients() {
         let img = RGBImage(width: 3, height: 2, pixels: Array(0..<18))

@@ -10,6 +10,10 @@
 ///   that the requested output `region` needs, which changes no output value;
 /// * accumulators start at 2^21 (rounding), are summed in wrapping 32-bit integers like the
 ///   C `int`, and are clipped to 0…255 after an arithmetic shift by 22.
+///
+/// On x86-64 the passes run as SSE2 code (`ResampleKernelsSSE2.swift`) over fixed-length,
+/// zero-padded windows (`ResampleTaps`); elsewhere, or if the weights do not fit that layout,
+/// as the scalar loops below. Both write the same bytes (checked by the tests).
 public struct ResamplePlan: Sendable {
     public let inWidth: Int
     public let inHeight: Int
@@ -23,6 +27,10 @@ public struct ResamplePlan: Sendable {
 
     /// The pass order in force (only matters when both passes run).
     public let passOrder: ResamplePassOrder
+
+    /// Both axes laid out for the vector passes, or nil where those do not exist (not x86-64)
+    /// or cannot take the weights; then the scalar passes run.
+    let taps: (horizontal: ResampleTaps?, vertical: ResampleTaps?)?
 
     public init(inWidth: Int, inHeight: Int, outWidth: Int, outHeight: Int, filter: ResampleFilter,
                 passOrder: ResamplePassOrder = .default) {
@@ -38,6 +46,25 @@ public struct ResamplePlan: Sendable {
             : ResampleCoefficients(inSize: inWidth, outSize: outWidth, filter: filter)
         vertical = outHeight == inHeight ? nil
             : ResampleCoefficients(inSize: inHeight, outSize: outHeight, filter: filter)
+        taps = Self.vectorTaps(horizontal: horizontal, vertical: vertical)
+    }
+
+    private static func vectorTaps(horizontal: ResampleCoefficients?, vertical: ResampleCoefficients?)
+        -> (horizontal: ResampleTaps?, vertical: ResampleTaps?)? {
+        #if arch(x86_64)
+        var h: ResampleTaps?, v: ResampleTaps?
+        if let horizontal {
+            guard let t = ResampleTaps(horizontal) else { return nil }
+            h = t
+        }
+        if let vertical {
+            guard let t = ResampleTaps(vertical) else { return nil }
+            v = t
+        }
+        return (h, v)
+        #else
+        return nil
+        #endif
     }
 
     /// Whether this plan runs the vertical pass before the horizontal one.
@@ -51,74 +78,89 @@ public struct ResamplePlan: Sendable {
     public func apply(source: UnsafeBufferPointer<UInt8>, region: PixelRect,
                       destination: UnsafeMutableBufferPointer<UInt8>, destinationRowStride: Int,
                       scratch: inout ResampleScratch) {
+        apply(source: source, region: region, destination: destination, destinationRowStride: destinationRowStride,
+              scratch: &scratch, vectorKernels: true)
+    }
+
+    /// `vectorKernels: false` forces the scalar passes (the reference the vector ones are tested against).
+    func apply(source: UnsafeBufferPointer<UInt8>, region: PixelRect,
+               destination: UnsafeMutableBufferPointer<UInt8>, destinationRowStride: Int,
+               scratch: inout ResampleScratch, vectorKernels: Bool) {
         precondition(source.count >= inWidth * inHeight * 3, "ResamplePlan: source too small")
         precondition(region.isInside(width: outWidth, height: outHeight),
                      "ResamplePlan: region outside the output")
         precondition(destinationRowStride >= region.width * 3
                      && destination.count >= (region.height - 1) * destinationRowStride + region.width * 3,
                      "ResamplePlan: destination too small")
+        if vectorKernels, let taps {
+            run(h: taps.horizontal, v: taps.vertical, source: source, region: region,
+                destination: destination.baseAddress!, destinationRowStride: destinationRowStride, scratch: &scratch)
+        } else {
+            run(h: horizontal, v: vertical, source: source, region: region,
+                destination: destination.baseAddress!, destinationRowStride: destinationRowStride, scratch: &scratch)
+        }
+    }
+
+    /// The pass driver, shared by the scalar (`ResampleCoefficients`) and vector (`ResampleTaps`) passes.
+    @inline(__always)
+    private func run<Axis: ResampleAxisPasses>(h: Axis?, v: Axis?, source: UnsafeBufferPointer<UInt8>,
+                                              region: PixelRect, destination dst: UnsafeMutablePointer<UInt8>,
+                                              destinationRowStride: Int, scratch: inout ResampleScratch) {
         let ox = region.x, oy = region.y, ow = region.width, oh = region.height
-        let src = source.baseAddress!, dst = destination.baseAddress!
+        let src = source.baseAddress!, srcEnd = src + source.count
         let inRowBytes = inWidth * 3
 
-        switch (horizontal, vertical) {
+        switch (h, v) {
         case (nil, nil):
             // Same size: copy the region.
             for r in 0..<oh {
                 (dst + r * destinationRowStride).update(from: src + (oy + r) * inRowBytes + ox * 3, count: ow * 3)
             }
         case let (h?, nil):
-            Self.horizontalPass(h, source: src, sourceRowBytes: inRowBytes, columnOffset: 0,
-                                firstRow: oy, rows: oh, firstColumn: ox, columns: ow,
-                                destination: dst, destinationRowBytes: destinationRowStride)
+            h.horizontal(source: src, sourceRowBytes: inRowBytes, sourceEnd: srcEnd, columnOffset: 0,
+                         firstRow: oy, rows: oh, firstColumn: ox, columns: ow,
+                         destination: dst, destinationRowBytes: destinationRowStride)
         case let (nil, v?):
-            scratch.reserve(intermediate: 0, accumulator: ow * 3)
-            var accBuf = scratch.takeAccumulator()
-            defer { scratch.accumulator = accBuf }
-            accBuf.withUnsafeMutableBufferPointer { acc in
-                Self.verticalPass(v, source: src, sourceRowBytes: inRowBytes, sourceRowOffset: 0,
-                                  sourceByteOffset: ox * 3, rowBytes: ow * 3, firstRow: oy, rows: oh,
-                                  accumulator: acc.baseAddress!, destination: dst,
-                                  destinationRowBytes: destinationRowStride)
-            }
+            v.vertical(source: src, sourceRowBytes: inRowBytes, sourceRowOffset: 0,
+                       sourceByteOffset: ox * 3, rowBytes: ow * 3, firstRow: oy, rows: oh,
+                       destination: dst, destinationRowBytes: destinationRowStride, scratch: &scratch)
         case let (h?, v?):
             if verticalFirst {
                 // Source columns the horizontal pass reads for output columns ox..<ox+ow.
-                let colFirst = Int(h.start[ox])
-                let colEnd = Int(h.start[ox + ow - 1] + h.count[ox + ow - 1])
-                let midRowBytes = (colEnd - colFirst) * 3
-                scratch.reserve(intermediate: oh * midRowBytes, accumulator: midRowBytes)
-                var midBuf = scratch.takeIntermediate(), accBuf = scratch.takeAccumulator()
-                defer { scratch.intermediate = midBuf; scratch.accumulator = accBuf }
+                let cols = h.sourceRange(first: ox, count: ow)
+                let midRowBytes = cols.count * 3
+                let midBytes = oh * midRowBytes
+                // Slack after the image: the vector horizontal pass reads one byte past a pixel.
+                scratch.reserve(intermediate: midBytes + 16)
+                var midBuf = scratch.takeIntermediate()
+                defer { scratch.intermediate = midBuf }
                 midBuf.withUnsafeMutableBufferPointer { mid in
-                    accBuf.withUnsafeMutableBufferPointer { acc in
-                        Self.verticalPass(v, source: src, sourceRowBytes: inRowBytes, sourceRowOffset: 0,
-                                          sourceByteOffset: colFirst * 3, rowBytes: midRowBytes,
-                                          firstRow: oy, rows: oh, accumulator: acc.baseAddress!,
-                                          destination: mid.baseAddress!, destinationRowBytes: midRowBytes)
-                    }
-                    Self.horizontalPass(h, source: UnsafePointer(mid.baseAddress!), sourceRowBytes: midRowBytes,
-                                        columnOffset: colFirst, firstRow: 0, rows: oh, firstColumn: ox, columns: ow,
-                                        destination: dst, destinationRowBytes: destinationRowStride)
+                    let m = mid.baseAddress!
+                    v.vertical(source: src, sourceRowBytes: inRowBytes, sourceRowOffset: 0,
+                               sourceByteOffset: cols.lowerBound * 3, rowBytes: midRowBytes,
+                               firstRow: oy, rows: oh, destination: m, destinationRowBytes: midRowBytes,
+                               scratch: &scratch)
+                    h.horizontal(source: UnsafePointer(m), sourceRowBytes: midRowBytes,
+                                 sourceEnd: UnsafePointer(m + mid.count), columnOffset: cols.lowerBound,
+                                 firstRow: 0, rows: oh, firstColumn: ox, columns: ow,
+                                 destination: dst, destinationRowBytes: destinationRowStride)
                 }
             } else {
                 // Source rows the vertical pass reads for output rows oy..<oy+oh (Pillow's ybox).
-                let rowFirst = Int(v.start[oy])
-                let rowEnd = Int(v.start[oy + oh - 1] + v.count[oy + oh - 1])
+                let rows = v.sourceRange(first: oy, count: oh)
                 let midRowBytes = ow * 3
-                scratch.reserve(intermediate: (rowEnd - rowFirst) * midRowBytes, accumulator: midRowBytes)
-                var midBuf = scratch.takeIntermediate(), accBuf = scratch.takeAccumulator()
-                defer { scratch.intermediate = midBuf; scratch.accumulator = accBuf }
+                scratch.reserve(intermediate: rows.count * midRowBytes)
+                var midBuf = scratch.takeIntermediate()
+                defer { scratch.intermediate = midBuf }
                 midBuf.withUnsafeMutableBufferPointer { mid in
-                    Self.horizontalPass(h, source: src, sourceRowBytes: inRowBytes, columnOffset: 0,
-                                        firstRow: rowFirst, rows: rowEnd - rowFirst, firstColumn: ox, columns: ow,
-                                        destination: mid.baseAddress!, destinationRowBytes: midRowBytes)
-                    accBuf.withUnsafeMutableBufferPointer { acc in
-                        Self.verticalPass(v, source: UnsafePointer(mid.baseAddress!), sourceRowBytes: midRowBytes,
-                                          sourceRowOffset: rowFirst, sourceByteOffset: 0, rowBytes: midRowBytes,
-                                          firstRow: oy, rows: oh, accumulator: acc.baseAddress!,
-                                          destination: dst, destinationRowBytes: destinationRowStride)
-                    }
+                    let m = mid.baseAddress!
+                    h.horizontal(source: src, sourceRowBytes: inRowBytes, sourceEnd: srcEnd, columnOffset: 0,
+                                 firstRow: rows.lowerBound, rows: rows.count, firstColumn: ox, columns: ow,
+                                 destination: m, destinationRowBytes: midRowBytes)
+                    v.vertical(source: UnsafePointer(m), sourceRowBytes: midRowBytes,
+                               sourceRowOffset: rows.lowerBound, sourceByteOffset: 0, rowBytes: midRowBytes,
+                               firstRow: oy, rows: oh, destination: dst, destinationRowBytes: destinationRowStride,
+                               scratch: &scratch)
                 }
             }
         }
@@ -231,5 +273,90 @@ public struct ResamplePlan: Sendable {
                 }
             }
         }
+    }
+}
+
+/// One axis of a resize as `ResamplePlan`'s pass driver uses it: which source samples a run of
+/// outputs reads, and the two passes. `ResampleCoefficients` gives the scalar passes (Pillow's
+/// loops, any platform); `ResampleTaps` the vector ones.
+protocol ResampleAxisPasses {
+    /// Source indices read by the outputs `first ..< first + count`.
+    func sourceRange(first: Int, count: Int) -> Range<Int>
+
+    /// Horizontal pass over `rows` rows from `firstRow`, producing output columns
+    /// `firstColumn ..< firstColumn + columns`; source column `c` of the coefficients is at
+    /// `c - columnOffset` in the row. Nothing at or after `sourceEnd` is read.
+    func horizontal(source: UnsafePointer<UInt8>, sourceRowBytes: Int, sourceEnd: UnsafePointer<UInt8>,
+                    columnOffset: Int, firstRow: Int, rows: Int, firstColumn: Int, columns: Int,
+                    destination: UnsafeMutablePointer<UInt8>, destinationRowBytes: Int)
+
+    /// Vertical pass: output rows `firstRow ..< firstRow + rows`, `rowBytes` bytes each; source
+    /// row `y` is at `source + (y - sourceRowOffset) * sourceRowBytes + sourceByteOffset`.
+    func vertical(source: UnsafePointer<UInt8>, sourceRowBytes: Int, sourceRowOffset: Int,
+                  sourceByteOffset: Int, rowBytes: Int, firstRow: Int, rows: Int,
+                  destination: UnsafeMutablePointer<UInt8>, destinationRowBytes: Int,
+                  scratch: inout ResampleScratch)
+}
+
+extension ResampleCoefficients: ResampleAxisPasses {
+    func sourceRange(first: Int, count n: Int) -> Range<Int> {
+        Int(start[first])..<Int(start[first + n - 1] + count[first + n - 1])
+    }
+
+    func horizontal(source: UnsafePointer<UInt8>, sourceRowBytes: Int, sourceEnd: UnsafePointer<UInt8>,
+                    columnOffset: Int, firstRow: Int, rows: Int, firstColumn: Int, columns: Int,
+                    destination: UnsafeMutablePointer<UInt8>, destinationRowBytes: Int) {
+        ResamplePlan.horizontalPass(self, source: source, sourceRowBytes: sourceRowBytes, columnOffset: columnOffset,
+                                    firstRow: firstRow, rows: rows, firstColumn: firstColumn, columns: columns,
+                                    destination: destination, destinationRowBytes: destinationRowBytes)
+    }
+
+    func vertical(source: UnsafePointer<UInt8>, sourceRowBytes: Int, sourceRowOffset: Int,
+                  sourceByteOffset: Int, rowBytes: Int, firstRow: Int, rows: Int,
+                  destination: UnsafeMutablePointer<UInt8>, destinationRowBytes: Int,
+                  scratch: inout ResampleScratch) {
+        scratch.reserve(accumulator: rowBytes)
+        var accBuf = scratch.takeAccumulator()
+        defer { scratch.accumulator = accBuf }
+        accBuf.withUnsafeMutableBufferPointer { acc in
+            ResamplePlan.verticalPass(self, source: source, sourceRowBytes: sourceRowBytes,
+                                      sourceRowOffset: sourceRowOffset, sourceByteOffset: sourceByteOffset,
+                                      rowBytes: rowBytes, firstRow: firstRow, rows: rows,
+                                      accumulator: acc.baseAddress!, destination: destination,
+                                      destinationRowBytes: destinationRowBytes)
+        }
+    }
+}
+
+extension ResampleTaps: ResampleAxisPasses {
+    func horizontal(source: UnsafePointer<UInt8>, sourceRowBytes: Int, sourceEnd: UnsafePointer<UInt8>,
+                    columnOffset: Int, firstRow: Int, rows: Int, firstColumn: Int, columns: Int,
+                    destination: UnsafeMutablePointer<UInt8>, destinationRowBytes: Int) {
+        #if arch(x86_64)
+        horizontalSSE2(source: source, sourceRowBytes: sourceRowBytes, sourceEnd: sourceEnd,
+                       columnOffset: columnOffset, firstRow: firstRow, rows: rows, firstColumn: firstColumn,
+                       columns: columns, destination: destination, destinationRowBytes: destinationRowBytes)
+        #else
+        // Not reached today (plans build no taps off x86-64); kept so the type works anywhere.
+        for r in 0..<rows {
+            horizontalRowScalar(source + (firstRow + r) * sourceRowBytes, columnOffset: columnOffset,
+                                firstColumn: firstColumn, columns: columns, destination + r * destinationRowBytes)
+        }
+        #endif
+    }
+
+    func vertical(source: UnsafePointer<UInt8>, sourceRowBytes: Int, sourceRowOffset: Int,
+                  sourceByteOffset: Int, rowBytes: Int, firstRow: Int, rows: Int,
+                  destination: UnsafeMutablePointer<UInt8>, destinationRowBytes: Int,
+                  scratch: inout ResampleScratch) {
+        #if arch(x86_64)
+        verticalSSE2(source: source, sourceRowBytes: sourceRowBytes, sourceRowOffset: sourceRowOffset,
+                     sourceByteOffset: sourceByteOffset, rowBytes: rowBytes, firstRow: firstRow, rows: rows,
+                     destination: destination, destinationRowBytes: destinationRowBytes)
+        #else
+        verticalScalar(source: source, sourceRowBytes: sourceRowBytes, sourceRowOffset: sourceRowOffset,
+                       sourceByteOffset: sourceByteOffset, rowBytes: rowBytes, firstRow: firstRow, rows: rows,
+                       destination: destination, destinationRowBytes: destinationRowBytes)
+        #endif
     }
 }

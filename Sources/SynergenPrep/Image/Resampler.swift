@@ -26,11 +26,13 @@ public enum Resampler {
 extension ResamplePlan {
     /// Resamples `image` (whose size must be the plan's input size) and returns `region` of the output.
     public func apply(to image: RGBImage, region: PixelRect, scratch: inout ResampleScratch) -> RGBImage {
-        var out = [UInt8](repeating: 0, count: region.width * region.height * 3)
-        out.withUnsafeMutableBufferPointer { dst in
+        let n = region.width * region.height * 3
+        // Every byte is written by `apply`, so the array is not zero-filled first.
+        let out = [UInt8](unsafeUninitializedCapacity: n) { dst, initialized in
             image.pixels.withUnsafeBufferPointer { src in
                 apply(source: src, region: region, destination: dst, destinationRowStride: region.width * 3, scratch: &scratch)
             }
+            initialized = n
         }
         return RGBImage(width: region.width, height: region.height, pixels: out)
     }
