@@ -28,11 +28,15 @@ struct VQBench: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "sgemm GFLOP/s on convolution-shaped products; the best is the peak.")
         @Option(help: "OpenBLAS threads (default: all cores).") var threads: Int?
         @Option(help: "Repetitions per shape.") var repeats = 12
+        @Option(help: "Shapes to time instead of the default set, as m,n,k (repeatable).") var shape: [String] = []
 
         func run() throws {
             BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+            Parallel.workers = BLAS.threads
             // (m, n, k): shift-conv taps, im2col-conv, square.
-            let shapes = [(256, 8192, 256), (512, 8192, 512), (256, 8192, 2304), (1024, 4096, 1024), (2048, 2048, 2048)]
+            let custom = shape.map { $0.split(separator: ",").compactMap { Int($0) } }.filter { $0.count == 3 }.map { ($0[0], $0[1], $0[2]) }
+            let shapes = custom.isEmpty
+                ? [(256, 8192, 256), (512, 8192, 512), (256, 8192, 2304), (1024, 4096, 1024), (2048, 2048, 2048)] : custom
             var best = 0.0
             for (m, n, k) in shapes {
                 let a = [Float](repeating: 0.5, count: m * k), b = [Float](repeating: 0.25, count: k * n)
@@ -60,10 +64,13 @@ struct VQBench: ParsableCommand {
         @Option(help: "Map side.") var size = 256
         @Option(help: "OpenBLAS threads (default: all cores).") var threads: Int?
         @Option(help: "Shift-path column band.") var band: Int?
+        @Option(help: "Winograd tiles per band.") var tiles: Int?
 
         func run() throws {
             BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+            Parallel.workers = BLAS.threads
             if let band { Conv2D.shiftBandColumns = band }
+            VQEncoder.keepFreedMemoryForReuse()
             let c = channels, s = size
             var source = RandomWeights(seed: 3, keepValues: false)
             var x = FeatureMap(channels: c, batch: 1, height: s, width: s)
@@ -75,8 +82,14 @@ struct VQBench: ParsableCommand {
                 for _ in 0..<3 { let t = VQBench.now(); body(); best = min(best, VQBench.now() - t) }
                 VQBench.emit(["kind": "kernel", "name": name, "seconds": best, "gflops": flops / best / 1e9])
             }
+            if let tiles { Conv2D.winogradBandTiles = tiles }
+            let winograd = try Conv2D(&source, "conv", inChannels: c, outChannels: c, kernel: 3)
+            time(winograd.usesWinograd ? "conv3x3-winograd" : "conv3x3-shift", flops: winograd.flops(height: s, width: s)) { _ = winograd(x) }
+            let saved = Conv2D.winogradMaximumKernelBytes
+            Conv2D.winogradMaximumKernelBytes = 0
             let shift = try Conv2D(&source, "conv", inChannels: c, outChannels: c, kernel: 3)
-            time("conv3x3-shift", flops: shift.flops(height: s, width: s)) { _ = shift(x) }
+            Conv2D.winogradMaximumKernelBytes = saved
+            if winograd.usesWinograd { time("conv3x3-shift", flops: shift.flops(height: s, width: s)) { _ = shift(x) } }
             Conv2D.shiftMinimumChannels = Int.max
             let im2col = try Conv2D(&source, "conv", inChannels: c, outChannels: c, kernel: 3)
             Conv2D.shiftMinimumChannels = 16
@@ -106,11 +119,18 @@ struct VQBench: ParsableCommand {
         @Option(help: "Weights file (default: seeded random weights).") var weights: String?
         @Option(help: "OpenBLAS threads (default: all cores).") var threads: Int?
         @Option(help: "Shift-path column band.") var band: Int?
+        @Option(help: "Winograd tiles per band.") var tiles: Int?
+        @Flag(help: "Direct (shift-path) 3×3 convolutions only, no Winograd.") var noWinograd = false
+        @Option(help: "Largest Winograd-transformed kernel in MiB (Conv2D.winogradMaximumKernelBytes).") var winogradKernelMib: Int?
         @Flag(help: "Leave glibc's default large-allocation behaviour (no heap reuse).") var noReuse = false
 
         func run() throws {
             BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+            Parallel.workers = BLAS.threads
             if let band { Conv2D.shiftBandColumns = band }
+            if let tiles { Conv2D.winogradBandTiles = tiles }
+            if let winogradKernelMib { Conv2D.winogradMaximumKernelBytes = winogradKernelMib << 20 }
+            if noWinograd { Conv2D.winogradMaximumKernelBytes = 0 }
             if !noReuse { VQEncoder.keepFreedMemoryForReuse() }
             let config = VQConfig.preset(preset)
             let t0 = VQBench.now()
@@ -129,9 +149,11 @@ struct VQBench: ParsableCommand {
             }
             let best = times.min() ?? 0
             let flops = encoder.flops(size: size) * Double(batch)
+            let executed = encoder.flops(size: size, executed: true) * Double(batch)
             VQBench.emit(["kind": "encode", "preset": preset.rawValue, "size": size, "batch": batch,
                           "seconds_per_view": best / Double(batch), "runs": times, "gflop_per_view": flops / Double(batch) / 1e9,
-                          "gflops": flops / best / 1e9, "threads": BLAS.threads, "load_seconds": loadSeconds])
+                          "gflops": flops / best / 1e9, "executed_gflop_per_view": executed / Double(batch) / 1e9,
+                          "executed_gflops": executed / best / 1e9, "threads": BLAS.threads, "load_seconds": loadSeconds])
         }
     }
 }

@@ -111,9 +111,11 @@ struct TokenizeCommand: ParsableCommand {
             StandardError.write("error: \(error)\n")
             throw ExitCode(2)
         }
+        // One encoder for all shard jobs, loaded when the first shard needs it (not when all are done).
+        let encoder = BuiltOnce { try VQEncoder(config: vqConfig, weightsPath: weights) }
         let run = TokenizeRun(config: config, tokenizer: textTokenizer, folder: out, workers: workers.workers,
                               overwrite: overwrite) {
-            try VQEncoder(config: vqConfig, weightsPath: weights)
+            try encoder.get()
         }
         let progress = ProgressReporter(stage: "tokenize", totalShards: manifest.shards.count)
         let summary = try run.run(manifest.shards, progress: progress)

@@ -74,6 +74,8 @@ struct VQCommand: ParsableCommand {
         @Flag(help: "One JSON object per line per view: image, view, grid [rows, cols], codes (row-major).") var json = false
         @Option(help: "OpenBLAS threads (default: all cores).") var threads: Int?
         @Option(help: "Understanding tiling preset (as `tokenize --stage`).") var stage: TilingPreset = .s2
+        @Flag(help: "Direct 3×3 convolutions instead of Winograd F(4×4, 3×3) (slower; for numerical comparisons).")
+        var directConvolutions = false
         @Argument(help: "Images.") var images: [String]
 
         func validate() throws {
@@ -85,6 +87,7 @@ struct VQCommand: ParsableCommand {
             // One encoder at a time: OpenBLAS gets every core.
             BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
             VQEncoder.keepFreedMemoryForReuse()
+            if directConvolutions { Conv2D.winogradMaximumKernelBytes = 0 }
             // A file written by `vq init` records its configuration; published checkpoints need the preset.
             let config = try VQConfig.describe(weightsFile: weights).config ?? model.config()
             let encoder = try VQEncoder(config: config, weightsPath: weights)

@@ -56,3 +56,35 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["x.json"])
     }
 }
+
+/// `BuiltOnce`: one build shared by concurrent callers; a failed build is retried.
+@Suite struct BuiltOnceTests {
+    final class Counter: @unchecked Sendable {
+        let lock = NSLock()
+        var builds = 0
+        func next() -> Int { lock.lock(); defer { lock.unlock() }; builds += 1; return builds }
+    }
+
+    struct BuildFailed: Error {}
+
+    @Test func buildsOnceForConcurrentCallers() throws {
+        let counter = Counter()
+        let shared = BuiltOnce { () -> Int in
+            let n = counter.next()
+            if n == 1 { throw BuildFailed() }
+            return n * 10
+        }
+        #expect(throws: BuildFailed.self) { try shared.get() }
+        let results = UnsafeMutableBufferPointer<Int>.allocate(capacity: 8)
+        defer { results.deallocate() }
+        let box = UncheckedBox(results)
+        DispatchQueue.concurrentPerform(iterations: 8) { i in box.value[i] = (try? shared.get()) ?? -1 }
+        #expect(Array(results) == Array(repeating: 20, count: 8))
+        #expect(counter.builds == 2)
+    }
+
+    struct UncheckedBox: @unchecked Sendable {
+        let value: UnsafeMutableBufferPointer<Int>
+        init(_ value: UnsafeMutableBufferPointer<Int>) { self.value = value }
+    }
+}

@@ -3,7 +3,7 @@ import Testing
 @testable import SynergenPrep
 
 /// Kernels on small shapes against naive loops.
-@Suite struct VQKernelTests {
+@Suite(.serialized) struct VQKernelTests {   // some tests set the kernels' band sizes
     /// Deterministic pseudo-random values in [−1, 1).
     static func values(_ n: Int, seed: UInt32) -> [Float] {
         var s = seed &* 2_654_435_761 &+ 1
@@ -16,47 +16,75 @@ import Testing
 
     /// Direct convolution with explicit zero padding (top/left `pad`, bottom/right `padEnd`).
     static func naiveConv(_ x: [Float], n: Int, cin: Int, h: Int, w: Int, weight: [Float], bias: [Float], cout: Int,
-                          k: Int, stride: Int, pad: Int, padEnd: Int) -> (out: [Float], ho: Int, wo: Int) {
+                          k: Int, stride: Int, pad: Int, padEnd: Int) -> (out: [Float], ho: Int, wo: Int, scale: [Float]) {
         let ho = (h + pad + padEnd - k) / stride + 1, wo = (w + pad + padEnd - k) / stride + 1
         var out = [Float](repeating: 0, count: n * cout * ho * wo)
+        var scale = out   // Σ |w·x| + |bias| per output: the size of the rounding errors any float method makes
         for b in 0..<n { for o in 0..<cout { for oy in 0..<ho { for ox in 0..<wo {
-            var acc = Double(bias[o])
+            var acc = Double(bias[o]), mag = abs(Double(bias[o]))
             for c in 0..<cin { for dy in 0..<k { for dx in 0..<k {
                 let iy = oy * stride + dy - pad, ix = ox * stride + dx - pad
                 if iy < 0 || iy >= h || ix < 0 || ix >= w { continue }
-                acc += Double(weight[((o * cin + c) * k + dy) * k + dx]) * Double(x[((b * cin + c) * h + iy) * w + ix])
+                let p = Double(weight[((o * cin + c) * k + dy) * k + dx]) * Double(x[((b * cin + c) * h + iy) * w + ix])
+                acc += p
+                mag += abs(p)
             } } }
             out[((b * cout + o) * ho + oy) * wo + ox] = Float(acc)
+            scale[((b * cout + o) * ho + oy) * wo + ox] = Float(mag)
         } } } }
-        return (out, ho, wo)
+        return (out, ho, wo, scale)
     }
 
     static func maxDiff(_ a: [Float], _ b: [Float]) -> Float {
         zip(a, b).map { abs($0 - $1) }.max() ?? 0
     }
 
+    /// Direct paths: within 1e-5 of the `Double` result. Winograd F(4×4, 3×3) rounds in its
+    /// transforms, whose points ±2 amplify the float error about tenfold (measured 1.4e-6 of
+    /// Σ|w·x| here, 1.5e-7 for the direct paths), so it is held to 4e-6 · Σ|w·x| per output instead.
+    static func maxError(_ got: [Float], _ want: [Float], scale: [Float], winograd: Bool) -> Bool {
+        winograd ? zip(zip(got, want), scale).allSatisfy { abs($0.0 - $0.1) <= 4e-6 * $1 } : maxDiff(got, want) < 1e-5
+    }
+
     @Test(arguments: [
-        (16, 8, 3, 1, "shift"), (3, 8, 3, 1, "im2col"), (16, 8, 1, 1, "1x1"), (8, 8, 3, 2, "downsample"), (16, 16, 3, 2, "downsample"),
+        (16, 8, 3, 1, "winograd"), (16, 8, 3, 1, "shift"), (3, 8, 3, 1, "im2col"), (16, 8, 1, 1, "1x1"),
+        (8, 8, 3, 2, "downsample"), (16, 16, 3, 2, "downsample"),
     ])
     func convolutionMatchesNaive(_ cin: Int, _ cout: Int, _ k: Int, _ stride: Int, _ path: String) {
-        let n = 2, h = 10, w = 7
-        let x = Self.values(n * cin * h * w, seed: 1)
-        let weight = Self.values(cout * cin * k * k, seed: 2), bias = Self.values(cout, seed: 3)
-        let padding: Conv2D.Padding = stride == 2 ? .bottomRight : .same
-        let conv = Conv2D(weight: weight, bias: bias, inChannels: cin, outChannels: cout, kernel: k, stride: stride, padding: padding)
-        #expect(conv.usesShift == (path == "shift"))
-        let (want, ho, wo) = Self.naiveConv(x, n: n, cin: cin, h: h, w: w, weight: weight, bias: bias, cout: cout, k: k,
-                                            stride: stride, pad: stride == 2 ? 0 : k / 2, padEnd: stride == 2 ? 1 : k / 2)
-        let saved = (Conv2D.shiftBandColumns, Conv2D.im2colBandBytes)
-        defer { (Conv2D.shiftBandColumns, Conv2D.im2colBandBytes) = saved }
-        for (band, bytes) in [(8192, 32 << 20), (13, 400)] {   // whole map, then many small bands
-            Conv2D.shiftBandColumns = band
-            Conv2D.im2colBandBytes = bytes
-            let y = conv(Self.map(x, n: n, c: cin, h: h, w: w))
-            #expect(y.height == ho && y.width == wo)
-            #expect(Self.maxDiff(y.nchw(), want) < 1e-5, "\(path) band \(band)")
-            // Border stays zero.
-            #expect(y.data[0] == 0 && y.data[y.paddedWidth * (y.height + 1) + 1] == 0 && y.data[y.paddedWidth + y.width + 1] == 0)
+        let saved = (Conv2D.shiftBandColumns, Conv2D.im2colBandBytes, Conv2D.winogradBandTiles)
+        defer { (Conv2D.shiftBandColumns, Conv2D.im2colBandBytes, Conv2D.winogradBandTiles) = saved }
+        let n = 2
+        // Sides that are and are not multiples of the 4×4 Winograd tile, down to a single pixel
+        // (the stride-2 downsample needs at least 2).
+        for (h, w) in [(10, 7), (8, 12), (5, 2), (3, 9)] + (stride == 1 ? [(1, 1)] : []) {
+            let x = Self.values(n * cin * h * w, seed: 1)
+            let weight = Self.values(cout * cin * k * k, seed: 2), bias = Self.values(cout, seed: 3)
+            let padding: Conv2D.Padding = stride == 2 ? .bottomRight : .same
+            let conv = Conv2D(weight: weight, bias: bias, inChannels: cin, outChannels: cout, kernel: k, stride: stride, padding: padding,
+                              winogradMaximumKernelBytes: path == "shift" ? 0 : Conv2D.winogradMaximumKernelBytes)
+            #expect(conv.usesShift == (path == "shift") && conv.usesWinograd == (path == "winograd"))
+            let (want, ho, wo, scale) = Self.naiveConv(x, n: n, cin: cin, h: h, w: w, weight: weight, bias: bias, cout: cout, k: k,
+                                                stride: stride, pad: stride == 2 ? 0 : k / 2, padEnd: stride == 2 ? 1 : k / 2)
+            // Whole map at once, then many small bands.
+            for (band, bytes, tiles) in [(8192, 32 << 20, 1024), (13, 400, 1)] {
+                Conv2D.shiftBandColumns = band
+                Conv2D.im2colBandBytes = bytes
+                Conv2D.winogradBandTiles = tiles
+                let input = Self.map(x, n: n, c: cin, h: h, w: w)
+                let y = conv(input)
+                #expect(y.height == ho && y.width == wo)
+                #expect(Self.maxError(y.nchw(), want, scale: scale, winograd: conv.usesWinograd), "\(path) \(h)×\(w) band \(band)")
+                // Border stays zero.
+                #expect(y.data[0] == 0 && y.data[y.paddedWidth * (y.height + 1) + 1] == 0 && y.data[y.paddedWidth + y.width + 1] == 0)
+                // Accumulating adds the convolution (without bias when asked) to what is there.
+                var acc = FeatureMap(channels: cout, batch: n, height: ho, width: wo)
+                acc.data.withUnsafeMutableBufferPointer { for i in 0..<$0.count { $0[i] = 0.5 } }
+                acc.zeroBorder()
+                conv.apply(input, into: &acc, accumulate: true, addBias: false)
+                let accWant = zip(want, (0..<want.count).map { bias[($0 / (ho * wo)) % cout] }).map { $0 - $1 + 0.5 }
+                #expect(Self.maxError(acc.nchw(), accWant, scale: scale, winograd: conv.usesWinograd), "\(path) accumulate \(h)×\(w)")
+                #expect(acc.data[0] == 0 && acc.data[acc.paddedWidth + acc.width + 1] == 0)
+            }
         }
     }
 

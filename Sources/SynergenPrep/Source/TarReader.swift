@@ -120,7 +120,7 @@ private final class PipeSource {
     init(command: String) throws {
         stderrFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("synergen-pipe-\(getpid())-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
         process.standardInput = FileHandle.nullDevice

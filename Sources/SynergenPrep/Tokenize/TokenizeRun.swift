@@ -42,7 +42,7 @@ public struct TokenizeRun: Sendable {
     public var folder: String
     public var workers: Int
     public var overwrite: Bool
-    /// Builds one VQ encoder per shard job.
+    /// The VQ encoder for a shard job (called once per shard; may return one shared encoder, see `BuiltOnce`).
     public var makeEncoder: @Sendable () throws -> CodeGridEncoder
 
     public init(config: TokenizeConfig, tokenizer: Tokenizer, folder: String, workers: Int = 1, overwrite: Bool = false,

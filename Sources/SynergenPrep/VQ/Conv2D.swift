@@ -1,8 +1,9 @@
 /// A 2-D convolution (`nn.Conv2d` with bias) on `FeatureMap`s, every multiply-add in OpenBLAS `sgemm`.
 ///
-/// - 3×3, stride 1, padding 1 with ≥ `shiftMinimumChannels` inputs: nine `sgemm`s per column band,
-///   one per kernel tap, each reading the zero-bordered input shifted by the tap's offset — no
-///   im2col copy at all; memory is the input and output maps only.
+/// - 3×3, stride 1, padding 1 with ≥ `shiftMinimumChannels` inputs: Winograd F(4×4, 3×3) (`Winograd`,
+///   36 `sgemm`s per band of tiles, a quarter of the multiply-adds) when the transformed kernel fits in
+///   `winogradMaximumKernelBytes`; otherwise nine `sgemm`s per column band, one per kernel tap, each
+///   reading the zero-bordered input shifted by the tap's offset — no im2col copy at all.
 /// - 1×1: one `sgemm` over all planes of the batch.
 /// - Anything else (the RGB `conv_in`, the stride-2 downsample): im2col in bands of output rows
 ///   (`Im2Col`, at most `im2colBandBytes` of columns at once), then one `sgemm` per band.
@@ -20,10 +21,12 @@ public struct Conv2D: Sendable {
     public let kernel: Int
     public let stride: Int
     public let padding: Padding
-    /// Shift path: `[tap][Cout][Cin]`; otherwise the checkpoint's `[Cout][Cin·k·k]`.
+    /// Winograd: `[36][Cout][Cin]`; shift path: `[tap][Cout][Cin]`; otherwise the checkpoint's `[Cout][Cin·k·k]`.
     let packed: [Float]
     public let bias: [Float]
-    let usesShift: Bool
+    /// Which 3×3 path this convolution takes (see the type's summary).
+    public let usesShift: Bool
+    public let usesWinograd: Bool
 
     /// Inputs below this many channels use im2col even for 3×3 stride 1 (a `K = Cin` product is too thin).
     nonisolated(unsafe) public static var shiftMinimumChannels = 16
@@ -31,10 +34,18 @@ public struct Conv2D: Sendable {
     nonisolated(unsafe) public static var shiftBandColumns = 8192
     /// Bytes of im2col columns per band.
     nonisolated(unsafe) public static var im2colBandBytes = 32 << 20
+    /// Largest transformed kernel (36 · Cout · Cin floats, 4× the checkpoint's) kept for Winograd; bigger
+    /// 3×3 convolutions use the shift path. The default covers 1024 → 1024 channels, every 3×3
+    /// convolution of the presets (Emu3's transformed kernels take 1.45 GB; 40 MiB, which leaves its
+    /// 1024-channel level direct, saves 0.8 GB and costs ~15 % of its time). 0 turns Winograd off.
+    nonisolated(unsafe) public static var winogradMaximumKernelBytes = 160 << 20
+    /// Tiles (4×4 output pixels) per Winograd band.
+    nonisolated(unsafe) public static var winogradBandTiles = 1024
 
     /// A convolution from a checkpoint-layout kernel `[Cout][Cin][k][k]` and bias `[Cout]`.
     public init(weight: [Float], bias: [Float], inChannels: Int, outChannels: Int, kernel: Int,
-                stride: Int = 1, padding: Padding = .same) {
+                stride: Int = 1, padding: Padding = .same,
+                winogradMaximumKernelBytes: Int = Conv2D.winogradMaximumKernelBytes) {
         precondition(weight.count == outChannels * inChannels * kernel * kernel && bias.count == outChannels)
         self.inChannels = inChannels
         self.outChannels = outChannels
@@ -42,8 +53,12 @@ public struct Conv2D: Sendable {
         self.stride = stride
         self.padding = padding
         self.bias = bias
-        usesShift = kernel == 3 && stride == 1 && padding == .same && inChannels >= Self.shiftMinimumChannels
-        if usesShift {
+        let direct3x3 = kernel == 3 && stride == 1 && padding == .same && inChannels >= Self.shiftMinimumChannels
+        usesWinograd = direct3x3 && Winograd.points * outChannels * inChannels * 4 <= winogradMaximumKernelBytes
+        usesShift = direct3x3 && !usesWinograd
+        if usesWinograd {
+            packed = Winograd.transformKernel(weight, inChannels: inChannels, outChannels: outChannels)
+        } else if usesShift {
             var p = [Float](repeating: 0, count: weight.count)
             let ci = inChannels, co = outChannels
             for o in 0..<co { for c in 0..<ci { for t in 0..<9 { p[(t * co + o) * ci + c] = weight[(o * ci + c) * 9 + t] } } }
@@ -69,9 +84,15 @@ public struct Conv2D: Sendable {
         return (size + total - kernel) / stride + 1
     }
 
-    /// Multiply-adds ×2 for an input of `height`×`width` (one image).
-    public func flops(height: Int, width: Int) -> Double {
-        2 * Double(outChannels * inChannels * kernel * kernel) * Double(outputSize(height) * outputSize(width))
+    /// Multiply-adds ×2 of the direct convolution for an input of `height`×`width` (one image): the
+    /// model's FLOPs. With `executed`, those of the matrix products this convolution really runs
+    /// (Winograd: 36 per 4×4 output tile instead of 144).
+    public func flops(height: Int, width: Int, executed: Bool = false) -> Double {
+        let ho = outputSize(height), wo = outputSize(width)
+        if executed && usesWinograd {
+            return 2 * Double(Winograd.points * outChannels * inChannels) * Double(((ho + 3) / 4) * ((wo + 3) / 4))
+        }
+        return 2 * Double(outChannels * inChannels * kernel * kernel) * Double(ho * wo)
     }
 
     /// The convolution of `x` (new map, zero border).
@@ -97,6 +118,10 @@ public struct Conv2D: Sendable {
                             if addBias || accumulate { Self.fillBias(dst, bias: addBias ? bBuf.baseAddress : nil, channels: co, stride: total, range: 0..<total, keep: accumulate) }
                             BLAS.sgemm(m: co, n: total, k: ci, a: w, lda: ci, b: src, ldb: total,
                                        beta: (addBias || accumulate) ? 1 : 0, c: dst, ldc: total)
+                        } else if usesWinograd {
+                            Winograd.convolve(input: src, kernel: w, bias: addBias ? bBuf.baseAddress : nil, output: dst,
+                                              inChannels: ci, outChannels: co, batch: x.batch, height: x.height, width: x.width,
+                                              accumulate: accumulate, bandTiles: Self.winogradBandTiles)
                         } else if usesShift {
                             shiftProduct(src, w, addBias ? bBuf.baseAddress : nil, dst, paddedWidth: x.paddedWidth,
                                          total: total, accumulate: accumulate)

@@ -71,8 +71,9 @@ public struct EncoderWeights: Sendable {
         return convOut(h)
     }
 
-    /// Matrix-product FLOPs of the body for one `size`×`size` image (convolutions, attention products).
-    public func flops(size: Int) -> Double {
+    /// Matrix-product FLOPs of the body for one `size`×`size` image (convolutions, attention products;
+    /// `executed`: see `Conv2D.flops`).
+    public func flops(size: Int, executed: Bool = false) -> Double {
         var s = size
         var total = convIn.flops(height: s, width: s)
         func attention(_ a: AttentionBlock, _ s: Int) -> Double {
@@ -81,12 +82,13 @@ public struct EncoderWeights: Sendable {
         }
         for level in down {
             for (j, block) in level.block.enumerated() {
-                total += block.flops(height: s, width: s)
+                total += block.flops(height: s, width: s, executed: executed)
                 if !level.attn.isEmpty { total += attention(level.attn[j], s) }
             }
             if let ds = level.downsample { total += ds.flops(height: s, width: s); s = ds.outputSize(s) }
         }
-        total += mid.block1.flops(height: s, width: s) + mid.block2.flops(height: s, width: s) + attention(mid.attn1, s)
-        return total + convOut.flops(height: s, width: s)
+        total += mid.block1.flops(height: s, width: s, executed: executed) + mid.block2.flops(height: s, width: s, executed: executed)
+            + attention(mid.attn1, s)
+        return total + convOut.flops(height: s, width: s, executed: executed)
     }
 }

@@ -21,9 +21,9 @@ public struct ResnetBlock: Sendable {
             : try Conv2D(&source, name + ".nin_shortcut", inChannels: inChannels, outChannels: outChannels, kernel: 1)
     }
 
-    /// Matrix-product FLOPs for one `height`×`width` image.
-    public func flops(height: Int, width: Int) -> Double {
-        conv1.flops(height: height, width: width) + conv2.flops(height: height, width: width)
+    /// Matrix-product FLOPs for one `height`×`width` image (`executed`: see `Conv2D.flops`).
+    public func flops(height: Int, width: Int, executed: Bool = false) -> Double {
+        conv1.flops(height: height, width: width, executed: executed) + conv2.flops(height: height, width: width, executed: executed)
             + (ninShortcut?.flops(height: height, width: width) ?? 0)
     }
 

@@ -47,17 +47,17 @@ public struct TemporalTail: Sendable {
         return quantConv(h)
     }
 
-    /// Matrix-product FLOPs for one image whose 2-D latent is `height`×`width`.
-    public func flops(height: Int, width: Int) -> Double {
+    /// Matrix-product FLOPs for one image whose 2-D latent is `height`×`width` (`executed`: see `Conv2D.flops`).
+    public func flops(height: Int, width: Int, executed: Bool = false) -> Double {
         var total = 0.0, f = frames
         for conv in timeConv {
             f = conv.outputFrames(f)
-            total += Double(f * conv.timeKernel) * conv.taps[0].flops(height: height, width: width)
+            total += Double(f * conv.timeKernel) * conv.taps[0].flops(height: height, width: width, executed: executed)
         }
         for block in timeResStack {
-            total += 2 * Double(f * block.conv1.timeKernel) * block.conv1.taps[0].flops(height: height, width: width)
+            total += 2 * Double(f * block.conv1.timeKernel) * block.conv1.taps[0].flops(height: height, width: width, executed: executed)
         }
-        return total + Double(f * quantConv.timeKernel) * quantConv.taps[0].flops(height: height, width: width)
+        return total + Double(f * quantConv.timeKernel) * quantConv.taps[0].flops(height: height, width: width, executed: executed)
     }
 }
 

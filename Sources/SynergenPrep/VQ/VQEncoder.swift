@@ -52,12 +52,14 @@ public struct VQEncoder: Sendable {
         return (h, w)
     }
 
-    /// Matrix-product FLOPs for one `size`×`size` image (what GFLOP/s figures divide).
-    public func flops(size: Int) -> Double {
+    /// Matrix-product FLOPs for one `size`×`size` image with direct convolutions (the model's FLOPs,
+    /// what GFLOP/s figures divide); with `executed`, those of the products really run (Winograd
+    /// convolutions do a quarter of the multiply-adds).
+    public func flops(size: Int, executed: Bool = false) -> Double {
         let g = gridSize(height: size, width: size)
-        var total = encoder.flops(size: size)
-        if let tail = temporalTail { total += tail.flops(height: g.rows, width: g.cols) }
-        if let q = quantConv { total += q.flops(height: g.rows, width: g.cols) }
+        var total = encoder.flops(size: size, executed: executed)
+        if let tail = temporalTail { total += tail.flops(height: g.rows, width: g.cols, executed: executed) }
+        if let q = quantConv { total += q.flops(height: g.rows, width: g.cols, executed: executed) }
         return total + 2 * Double(g.rows * g.cols * config.codebookSize * config.codeDim)
     }
 

@@ -1,0 +1,226 @@
+/// The 3×3, stride-1, "same"-padded convolution as Winograd F(4×4, 3×3) (Lavin & Gray, 2015):
+/// each 4×4 block of output pixels comes from a 6×6 block of input through 36 element-wise
+/// products in a transformed domain, so the multiply-adds of the 36 matrix products (one per
+/// transformed point, `[Cout][Cin] × [Cin][tiles]`, all in OpenBLAS `sgemm`) are a quarter of the
+/// direct convolution's. Interpolation points 0, ±1, ±2, ∞; the kernel transform is computed in
+/// `Double` once, at load time.
+///
+/// Tiles are taken a band of tile rows at a time (`bandTiles` tiles), so the transformed input and
+/// output stay bounded (36 · (Cin + Cout) · `bandTiles` floats) whatever the map size. Edge tiles of
+/// maps whose sides are not multiples of 4 read zeros beyond the border and write only the pixels
+/// that exist.
+enum Winograd {
+    /// Transformed points per tile (6 × 6).
+    static let points = 36
+
+    /// `G` (6×3): the kernel transform `U = G g Gᵀ`.
+    private static let g: [[Double]] = [
+        [1.0 / 4, 0, 0],
+        [-1.0 / 6, -1.0 / 6, -1.0 / 6],
+        [-1.0 / 6, 1.0 / 6, -1.0 / 6],
+        [1.0 / 24, 1.0 / 12, 1.0 / 6],
+        [1.0 / 24, -1.0 / 12, 1.0 / 6],
+        [0, 0, 1],
+    ]
+
+    /// The transformed kernel `[36][Cout][Cin]` of a checkpoint-layout kernel `[Cout][Cin][3][3]`.
+    static func transformKernel(_ weight: [Float], inChannels ci: Int, outChannels co: Int) -> [Float] {
+        precondition(weight.count == co * ci * 9)
+        var u = [Float](repeating: 0, count: points * co * ci)
+        let g = Self.g
+        weight.withUnsafeBufferPointer { wBuf in
+            u.withUnsafeMutableBufferPointer { uBuf in
+                let w = wBuf.baseAddress!, out = uBuf.baseAddress!
+                Parallel.chunks(co) { range in
+                    var tmp = [Double](repeating: 0, count: 18)   // G·k, 6×3
+                    for o in range {
+                        for c in 0..<ci {
+                            let k = w + (o * ci + c) * 9
+                            for i in 0..<6 {
+                                for j in 0..<3 {
+                                    tmp[i * 3 + j] = g[i][0] * Double(k[j]) + g[i][1] * Double(k[3 + j]) + g[i][2] * Double(k[6 + j])
+                                }
+                            }
+                            for i in 0..<6 {
+                                for j in 0..<6 {
+                                    let v = tmp[i * 3] * g[j][0] + tmp[i * 3 + 1] * g[j][1] + tmp[i * 3 + 2] * g[j][2]
+                                    out[((i * 6 + j) * co + o) * ci + c] = Float(v)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return u
+    }
+
+    /// Writes (or with `accumulate`, adds) the convolution of the zero-bordered input map
+    /// `[Cin][batch][(H+2)(W+2)]` into the output map of the same geometry with `Cout` channels;
+    /// `bias` (if any) is added. The output's border is not written.
+    static func convolve(input src: UnsafePointer<Float>, kernel u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                         output dst: UnsafeMutablePointer<Float>, inChannels ci: Int, outChannels co: Int,
+                         batch: Int, height h: Int, width w: Int, accumulate: Bool, bandTiles: Int) {
+        let geometry = Geometry(batch: batch, height: h, width: w)
+        let bandRows = max(1, min(geometry.tileRows, bandTiles / geometry.tilesPerRow))
+        let capacity = bandRows * geometry.tilesPerRow
+        let v = UnsafeMutablePointer<Float>.allocate(capacity: points * ci * capacity)
+        let m = UnsafeMutablePointer<Float>.allocate(capacity: points * co * capacity)
+        defer { v.deallocate(); m.deallocate() }
+        var r0 = 0
+        while r0 < geometry.tileRows {
+            let rows = r0..<min(geometry.tileRows, r0 + bandRows)
+            let tiles = rows.count * geometry.tilesPerRow
+            Parallel.chunks(ci) { channels in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * points * geometry.tilesPerRow)
+                defer { scratch.deallocate() }
+                for c in channels {
+                    for r in rows {
+                        geometry.transformInput(src + c * geometry.channelStride, tileRow: r, scratch: scratch,
+                                                into: v + c * tiles + (r - r0) * geometry.tilesPerRow,
+                                                pointStride: ci * tiles)
+                    }
+                }
+            }
+            // The 36 products are independent: with several workers each takes whole products on a
+            // single-threaded OpenBLAS (measured 1.0–1.3× faster than splitting every product).
+            let workers = Parallel.workers
+            let blasThreads = BLAS.threads
+            if workers > 1 { BLAS.threads = 1 }
+            Parallel.chunks(points) { range in
+                for p in range {
+                    BLAS.sgemm(m: co, n: tiles, k: ci, a: u + p * co * ci, lda: ci, b: v + p * ci * tiles, ldb: tiles,
+                               beta: 0, c: m + p * co * tiles, ldc: tiles)
+                }
+            }
+            if workers > 1 { BLAS.threads = blasThreads }
+            Parallel.chunks(co) { channels in
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 40 * geometry.tilesPerRow)
+                defer { scratch.deallocate() }
+                for o in channels {
+                    for r in rows {
+                        geometry.transformOutput(m + o * tiles + (r - r0) * geometry.tilesPerRow,
+                                                 pointStride: co * tiles, scratch: scratch, tileRow: r,
+                                                 into: dst + o * geometry.channelStride, bias: bias?[o] ?? 0, accumulate: accumulate)
+                    }
+                }
+            }
+            r0 = rows.upperBound
+        }
+    }
+
+    /// Tiling of one channel's zero-bordered planes (the whole batch).
+    struct Geometry {
+        let batch: Int, height: Int, width: Int
+        let paddedWidth: Int, paddedHeight: Int, plane: Int, channelStride: Int
+        /// 4×4 output tiles per row of one image, tile rows per image, tile rows of the batch.
+        let tilesPerRow: Int, tileRowsPerImage: Int, tileRows: Int
+        /// Tiles of a row whose 6-column input window lies inside the padded row.
+        let fullTiles: Int
+
+        init(batch: Int, height: Int, width: Int) {
+            self.batch = batch
+            self.height = height
+            self.width = width
+            paddedWidth = width + 2
+            paddedHeight = height + 2
+            plane = paddedWidth * paddedHeight
+            channelStride = batch * plane
+            tilesPerRow = (width + 3) / 4
+            tileRowsPerImage = (height + 3) / 4
+            tileRows = batch * tileRowsPerImage
+            fullTiles = min(tilesPerRow, paddedWidth >= 6 ? (paddedWidth - 6) / 4 + 1 : 0)
+        }
+
+        /// Transforms the 6×6 input windows of one tile row of one channel (`Bᵀ d B`); point `p` of
+        /// tile `t` goes to `out[p · pointStride + t]`. `scratch` holds 72 · `tilesPerRow` floats.
+        func transformInput(_ channel: UnsafePointer<Float>, tileRow r: Int, scratch: UnsafeMutablePointer<Float>,
+                            into out: UnsafeMutablePointer<Float>, pointStride: Int) {
+            let n = tilesPerRow, y0 = 4 * (r % tileRowsPerImage)
+            let image = channel + (r / tileRowsPerImage) * plane
+            let d = scratch, t = scratch + 36 * n
+            // d[k][j][tile] = input(y0 + k, 4·tile + j)
+            for k in 0..<6 {
+                let dk = d + k * 6 * n
+                guard y0 + k < paddedHeight else {
+                    dk.update(repeating: 0, count: 6 * n)
+                    continue
+                }
+                let row = image + (y0 + k) * paddedWidth
+                for j in 0..<6 {
+                    let dst = dk + j * n
+                    for x in 0..<fullTiles { dst[x] = row[4 * x + j] }
+                    for x in fullTiles..<n {
+                        let col = 4 * x + j
+                        dst[x] = col < paddedWidth ? row[col] : 0
+                    }
+                }
+            }
+            // Columns: t[i][j] = Σ_k Bᵀ[i][k] d[k][j]; rows: out[i][j] = Σ_k Bᵀ[j][k] t[i][k].
+            for j in 0..<6 { Winograd.inputTransform(d + j * n, stride: 6 * n, t + j * n, stride: 6 * n, count: n) }
+            for i in 0..<6 { Winograd.inputTransform(t + i * 6 * n, stride: n, out + i * 6 * pointStride, stride: pointStride, count: n) }
+        }
+
+        /// Inverse-transforms one tile row of one output channel (`Aᵀ m A`) from the 36 products
+        /// (`m[p · pointStride + t]`) into the channel's planes, plus `bias` (added to what is there
+        /// when `accumulate`). `scratch` holds 40 · `tilesPerRow` floats.
+        func transformOutput(_ m: UnsafePointer<Float>, pointStride: Int, scratch: UnsafeMutablePointer<Float>,
+                             tileRow r: Int, into channel: UnsafeMutablePointer<Float>, bias: Float, accumulate: Bool) {
+            let n = tilesPerRow, y0 = 4 * (r % tileRowsPerImage)
+            let image = channel + (r / tileRowsPerImage) * plane
+            let s = scratch, y = scratch + 24 * n
+            // Columns: s[i][j] = Σ_k Aᵀ[i][k] m[k][j] (4×6); rows: y[i][j] = Σ_k Aᵀ[j][k] s[i][k] (4×4).
+            for j in 0..<6 { Winograd.outputTransform(m + j * pointStride, stride: 6 * pointStride, s + j * n, stride: 6 * n, count: n) }
+            for i in 0..<4 { Winograd.outputTransform(s + i * 6 * n, stride: n, y + i * 4 * n, stride: n, count: n) }
+            let lastWidth = width - 4 * (n - 1)
+            for i in 0..<min(4, height - y0) {
+                let row = image + (y0 + i + 1) * paddedWidth + 1
+                let yi = y + i * 4 * n
+                for j in 0..<4 {
+                    let src = yi + j * n
+                    let count = j < lastWidth ? n : n - 1
+                    if accumulate {
+                        for x in 0..<count { row[4 * x + j] += src[x] + bias }
+                    } else {
+                        for x in 0..<count { row[4 * x + j] = src[x] + bias }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Six rows of `Bᵀ · (six input rows)`, element-wise over `count` tiles.
+    @inline(__always)
+    static func inputTransform(_ a: UnsafePointer<Float>, stride sa: Int, _ o: UnsafeMutablePointer<Float>, stride so: Int,
+                               count: Int) {
+        let a0 = a, a1 = a + sa, a2 = a + 2 * sa, a3 = a + 3 * sa, a4 = a + 4 * sa, a5 = a + 5 * sa
+        let o0 = o, o1 = o + so, o2 = o + 2 * so, o3 = o + 3 * so, o4 = o + 4 * so, o5 = o + 5 * so
+        for x in 0..<count {
+            let d0 = a0[x], d1 = a1[x], d2 = a2[x], d3 = a3[x], d4 = a4[x], d5 = a5[x]
+            let p = d4 - 4 * d2, q = d3 - 4 * d1      // rows 1, 2
+            let r = d4 - d2, s = 2 * (d3 - d1)        // rows 3, 4
+            o0[x] = 4 * d0 - 5 * d2 + d4
+            o1[x] = p + q
+            o2[x] = p - q
+            o3[x] = r + s
+            o4[x] = r - s
+            o5[x] = 4 * d1 - 5 * d3 + d5
+        }
+    }
+
+    /// Four rows of `Aᵀ · (six rows)`, element-wise over `count` tiles.
+    @inline(__always)
+    static func outputTransform(_ a: UnsafePointer<Float>, stride sa: Int, _ o: UnsafeMutablePointer<Float>, stride so: Int,
+                                count: Int) {
+        let a0 = a, a1 = a + sa, a2 = a + 2 * sa, a3 = a + 3 * sa, a4 = a + 4 * sa, a5 = a + 5 * sa
+        let o0 = o, o1 = o + so, o2 = o + 2 * so, o3 = o + 3 * so
+        for x in 0..<count {
+            let m0 = a0[x], m1 = a1[x], m2 = a2[x], m3 = a3[x], m4 = a4[x], m5 = a5[x]
+            let p = m1 + m2, q = m1 - m2, r = m3 + m4, s = m3 - m4
+            o0[x] = m0 + p + r
+            o1[x] = q + 2 * s
+            o2[x] = p + 4 * r
+            o3[x] = q + 8 * s + m5
+        }
+    }
+}
