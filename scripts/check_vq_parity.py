@@ -29,7 +29,7 @@ from safetensors.torch import save_file
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from make_vq_fixtures import images, randomize  # noqa: E402
+from make_vq_fixtures import fit_codebook, images, randomize  # noqa: E402
 from vq_reference import VQModel, config  # noqa: E402
 
 CLI = os.path.join(HERE, "..", ".build", "release", "synergen-prep")
@@ -53,12 +53,8 @@ def main():
     randomize(model, gen)
     pixels = images(args.images, args.size, gen)
     x = (pixels.float() / 255 - 0.5) / 0.5
+    fit_codebook(model, x, gen)
     with torch.no_grad():
-        z = model.latents(x)
-        zs = z.permute(0, 2, 3, 1).reshape(-1, cfg["code_dim"])
-        # A codebook in the latents' range, so that the lookup has close competitors.
-        e = zs.mean(0) + zs.std(0) * torch.randn(cfg["codebook_size"], cfg["code_dim"], generator=gen)
-        model.quantize.embedding.weight.copy_(e)
         z, want = model.encode(x)
     with tempfile.TemporaryDirectory() as tmp:
         weights = os.path.join(tmp, "weights.safetensors")

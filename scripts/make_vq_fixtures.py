@@ -47,6 +47,17 @@ def randomize(model, gen):
                 m.bias.copy_(0.1 * (2 * torch.rand(m.bias.shape, generator=gen) - 1))
 
 
+def fit_codebook(model, x, gen):
+    """A codebook drawn in the latents' range (per-dimension mean ± std of the latents of `x`), so
+    that many different codes are used and the lookup has close competitors."""
+    cfg = model.cfg
+    with torch.no_grad():
+        z = model.latents(x)
+        zs = z.permute(0, 2, 3, 1).reshape(-1, cfg["code_dim"])
+        e = zs.mean(0) + zs.std(0) * torch.randn(cfg["codebook_size"], cfg["code_dim"], generator=gen)
+        model.quantize.embedding.weight.copy_(e)
+
+
 def images(n, size, gen):
     """Smooth colour gradients plus noise, as uint8 [N, 3, S, S]."""
     yy, xx = torch.meshgrid(torch.linspace(0, 1, size), torch.linspace(0, 1, size), indexing="ij")
@@ -70,12 +81,8 @@ def main():
         randomize(model, gen)
         pixels_u8 = images(2, size, gen)
         x = (pixels_u8.float() / 255 - 0.5) / 0.5
+        fit_codebook(model, x, gen)
         with torch.no_grad():
-            # Codebook in the latents' range so that many different codes are used.
-            z = model.latents(x)
-            zs = z.permute(0, 2, 3, 1).reshape(-1, cfg["code_dim"])
-            e = zs.mean(0) + zs.std(0) * torch.randn(cfg["codebook_size"], cfg["code_dim"], generator=gen)
-            model.quantize.embedding.weight.copy_(e)
             # Store, then compute with exactly the stored values.
             state = {prefix + k: v.to(dtype) if v.is_floating_point() else v for k, v in model.state_dict().items()}
             model.load_state_dict({k[len(prefix):]: v.float() if v.is_floating_point() else v for k, v in state.items()})

@@ -7,7 +7,8 @@ struct PackCommand: ParsableCommand {
         commandName: "pack",
         abstract: "Tokenized shards → packed training sequences: chat-template documents, gen/und mix, best-fit packing.",
         discussion: """
-        Writes pack-NNNNNN.pack shards and index.json (written last; FORMAT.md "Packed shards"). Documents \
+        Writes pack-NNNNNN.pack shards and index.json (written last; FORMAT.md "Packed shards"). A re-run \
+        with the same input and options (after a kill, say) keeps the shards already written (pack.journal). Documents \
         are never split; a document longer than --seq is dropped and counted (too-long). Same input and \
         seed give the same bytes. Exit status: 0; 1 when nothing could be packed; 2 for bad options or a \
         tokenizer that differs from the shards'.
@@ -68,11 +69,11 @@ struct PackCommand: ParsableCommand {
         let text = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizerPath))
         let run = PackRun(input: input, output: out, options: options, tokenizer: text, tokenizerSHA256: try SHA256.hex(file: tokenizerPath))
         let start = Date()
-        let index: PackIndex
+        let index: PackIndex, reused: Int
         let shards = (try? PackRun.tokenizedShards(in: input).complete.count) ?? 0
         let progress = ProgressReporter(stage: "pack", totalShards: shards)
         defer { progress.finish() }
-        do { index = try run.run(progress: progress) } catch let error as PackError {
+        do { (index, reused) = try run.run(progress: progress) } catch let error as PackError {
             StandardError.write("error: \(error)\n")
             throw ExitCode(2)
         }
@@ -81,6 +82,7 @@ struct PackCommand: ParsableCommand {
         stats.problems = []
         print(stats.text())
         print(String(format: "time: %.2f s, %.0f documents/s", seconds, Double(index.totals.documents) / max(seconds, 1e-9)))
+        if reused > 0 { print("reused \(reused) of \(index.shards.count) packed shards written by an earlier run of the same inputs and options") }
         if index.totals.sequences == 0 { throw ExitCode(1) }
     }
 }

@@ -70,4 +70,72 @@ import Testing
         (code, out, _) = try pack(s.folder.appendingPathComponent("d").path, ["--seq", "60"])
         #expect(out.contains("too-long") && out.contains("smaller tiling preset"), "\(out)")
     }
+
+    /// A run stopped after some shards (as a kill would stop it; a journal line cut short too), then
+    /// re-run: the finished shards are kept, not rewritten, and the folder is byte-identical to an
+    /// uninterrupted run. A missing shard is written again; other options reuse nothing.
+    @Test func stoppedPackResumesKeepingFinishedShards() throws {
+        let s = try TokenizeCLITests.setup()
+        defer { try? FileManager.default.removeItem(at: s.folder) }
+        let tokenized = s.folder.appendingPathComponent("tok").path
+        var (code, out, err) = try Fixtures.run(s.tokenizeArguments(out: tokenized))
+        #expect(code == 0, "\(err)")
+        func pack(_ out: String, seed: Int = 3) throws -> (Int32, String, String) {
+            try Fixtures.run(["pack", tokenized, "--seq", "300", "--out", out, "--tokenizer", s.tokenizer, "--seed", "\(seed)",
+                              "--sequences-per-shard", "1"])
+        }
+        func files(_ folder: String) throws -> [String: [UInt8]] {
+            var result: [String: [UInt8]] = [:]
+            for n in try FileManager.default.contentsOfDirectory(atPath: folder) {
+                result[n] = try Fixtures.bytes(URL(fileURLWithPath: folder + "/" + n))
+            }
+            return result
+        }
+        func inode(_ path: String) throws -> Int { (try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? Int) ?? -1 }
+
+        let whole = s.folder.appendingPathComponent("whole").path
+        #expect(try pack(whole).0 == 0)
+        let expected = try files(whole)
+        let shardCount = expected.keys.filter { $0.hasSuffix(".pack") }.count
+        #expect(shardCount >= 4 && expected["pack.journal"] != nil, "\(shardCount) shards")
+
+        let stopped = s.folder.appendingPathComponent("stopped").path
+        var options = PackOptions()
+        options.sequenceLength = 300
+        options.seed = 3
+        options.sequencesPerShard = 1
+        let tokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: s.tokenizer))
+        var run = PackRun(input: tokenized, output: stopped, options: options, tokenizer: tokenizer,
+                          tokenizerSHA256: try SHA256.hex(file: s.tokenizer))
+        run.failAfterWrites = 2
+        #expect(throws: PackError.self) { try run.run() }
+        #expect(!FileManager.default.fileExists(atPath: stopped + "/index.json"))
+        // A kill in the middle of appending the third entry.
+        let journal = try FileHandle(forWritingTo: URL(fileURLWithPath: stopped + "/pack.journal"))
+        journal.seekToEndOfFile()
+        journal.write(Data("{\"bytes\":12,\"docu".utf8))
+        try journal.close()
+        let before = try (0..<2).map { try inode(stopped + String(format: "/pack-%06d.pack", $0)) }
+
+        (code, out, err) = try pack(stopped)
+        #expect(code == 0, "\(err)")
+        #expect(out.contains("reused 2 of \(shardCount) packed shards"), "\(out)")
+        #expect(try (0..<2).map { try inode(stopped + String(format: "/pack-%06d.pack", $0)) } == before)
+        #expect(try files(stopped) == expected)
+
+        // Run again: everything is reused. Lose a shard: it and the ones after are written again.
+        (code, out, _) = try pack(stopped)
+        #expect(code == 0 && out.contains("reused \(shardCount) of \(shardCount)"), "\(out)")
+        try FileManager.default.removeItem(atPath: stopped + "/pack-000001.pack")
+        (code, out, _) = try pack(stopped)
+        #expect(code == 0 && out.contains("reused 1 of \(shardCount)"), "\(out)")
+        #expect(try files(stopped) == expected)
+
+        // Other options: nothing is reused, and the result is that of a fresh run.
+        (code, out, _) = try pack(stopped, seed: 4)
+        #expect(code == 0 && !out.contains("reused"), "\(out)")
+        let fresh = s.folder.appendingPathComponent("fresh").path
+        #expect(try pack(fresh, seed: 4).0 == 0)
+        #expect(try files(stopped) == files(fresh))
+    }
 }

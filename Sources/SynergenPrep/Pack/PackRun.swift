@@ -81,6 +81,8 @@ public struct PackRun {
     public let options: PackOptions
     public let tokenizer: Tokenizer
     public let tokenizerSHA256: String
+    /// Tests: fail after writing this many new shards, as a run killed there would stop.
+    var failAfterWrites: Int?
 
     public init(input: String, output: String, options: PackOptions, tokenizer: Tokenizer, tokenizerSHA256: String) {
         self.input = input; self.output = output; self.options = options
@@ -100,18 +102,23 @@ public struct PackRun {
         return (complete, incomplete)
     }
 
-    /// Runs the whole stage; writes the shards, then `index.json` last.
+    /// Runs the whole stage; writes the shards, then `index.json` last. Shards that an earlier run
+    /// of the same inputs and configuration finished (`PackJournal`) are kept, not encoded again;
+    /// `reusedShards` says how many.
     @discardableResult
-    public func run(progress: ProgressReporter? = nil) throws -> PackIndex {
+    public func run(progress: ProgressReporter? = nil) throws -> (index: PackIndex, reusedShards: Int) {
         let (paths, incomplete) = try Self.tokenizedShards(in: input)
         guard !paths.isEmpty else { throw PackError.message("no complete tokenized shards (*.stats.json with complete: true) in \(input)") }
         // The configurations must agree on everything the model sees.
         var configs: [TokenizeConfig] = []
         var hashes = Set<String>()
+        var inputs: [String] = []   // what identifies the input in the run key
         for p in paths {
             let header = try TokenizedShardReader(path: p).header
             configs.append(try JSONDecoder().decode(TokenizeConfig.self, from: Data(header.config.utf8)))
             hashes.insert(header.configHash)
+            let size = (try? FileManager.default.attributesOfItem(atPath: p)[.size] as? Int) ?? -1
+            inputs.append("\((p as NSString).lastPathComponent) \(size) \(header.configHash)")
         }
         let first = configs[0]
         for (p, c) in zip(paths, configs) {
@@ -142,6 +149,13 @@ public struct PackRun {
             try? FileManager.default.removeItem(atPath: (output as NSString).appendingPathComponent(name))  // a killed run's leftovers
         }
 
+        let runKey = SHA256.hex(Array(([config.canonicalJSON, "sequences-per-shard \(options.sequencesPerShard)"] + inputs)
+            .joined(separator: "\n").utf8))
+        let journal = PackJournal(folder: output, runKey: runKey)
+        try journal.start(keeping: journal.finished.count)
+        var trusted = journal.finished.count   // journal entries this run may still reuse
+        var reused = 0, written = 0
+
         var packer = Packer(sequenceLength: options.sequenceLength, buffer: options.buffer, seed: options.seed, strategy: options.packing)
         var mixer = TaskMixer(generationShare: options.generationShare, seed: options.seed)
         var cfgRNG = SeededGenerator(seed: options.seed ^ 0x4346_47)
@@ -151,12 +165,27 @@ public struct PackRun {
 
         func writeBatch() throws {
             if batch.isEmpty { return }
-            let name = String(format: "pack-%06d", shards.count) + PackedShard.fileExtension
+            let number = shards.count
+            let name = String(format: "pack-%06d", number) + PackedShard.fileExtension
+            let documents = batch.reduce(0) { $0 + $1.documents.count }
+            defer { batch = [] }
+            if number < trusted {
+                if let entry = journal.reusable(index: number, file: name, sequences: batch.count, documents: documents, folder: output) {
+                    shards.append(entry)
+                    reused += 1
+                    return
+                }
+                // Not what the earlier run wrote (a file went missing or changed): trust nothing after it.
+                try journal.start(keeping: number)
+                trusted = number
+            }
             let bytes = try PackedShard.encode(batch)
             try AtomicFile.write(bytes, to: (output as NSString).appendingPathComponent(name))
-            shards.append(PackShardEntry(file: name, sequences: batch.count, documents: batch.reduce(0) { $0 + $1.documents.count },
-                                         bytes: bytes.count, sha256: SHA256.hex(bytes)))
-            batch = []
+            let entry = PackShardEntry(file: name, sequences: batch.count, documents: documents, bytes: bytes.count, sha256: SHA256.hex(bytes))
+            try journal.append(entry)
+            shards.append(entry)
+            written += 1
+            if let limit = failAfterWrites, written >= limit { throw PackError.message("stopped after \(written) shards (test)") }
         }
         func emit(_ bins: [Packer.Bin]) throws {
             for bin in bins {
@@ -201,6 +230,6 @@ public struct PackRun {
         }
         let index = PackIndex(config: config, configHash: SHA256.hex(Array(config.canonicalJSON.utf8)), shards: shards, totals: totals)
         try AtomicFile.write(try index.json(), to: indexPath)
-        return index
+        return (index, reused)
     }
 }
