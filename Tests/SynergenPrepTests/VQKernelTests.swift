@@ -88,6 +88,23 @@ import Testing
         }
     }
 
+    /// The vector swish against `Double` over the activations' range and the clamped ends: within
+    /// 4 ulp, or within 1e-36 where the result is that small (x < −88, where e^−x leaves float's
+    /// range and glibc's `expf` gives −0 too).
+    @Test func swishIsWithinFourUlp() {
+        var x = (0..<4001).map { Float($0 - 2000) * 0.05 }        // −100 … 100
+        x += [0, -0, 1e-30, -1e-30, 88, -88, 89, -89, 1e6, -1e6, 3, 5, 7]
+        var y = [Float](repeating: .nan, count: x.count)
+        x.withUnsafeBufferPointer { s in y.withUnsafeMutableBufferPointer { d in
+            Swish.scaleShiftSwish(s.baseAddress!, d.baseAddress!, count: s.count, scale: 1, shift: 0)
+        } }
+        for (v, got) in zip(x, y) {
+            let want = Double(v) / (1 + Foundation.exp(-Double(v)))
+            let ulp = Double(Float(want).ulp)
+            #expect(abs(Double(got) - want) <= max(4 * ulp, 1e-36), "swish(\(v)) = \(got), want \(want)")
+        }
+    }
+
     @Test func groupNormSwishMatchesNaive() {
         let n = 2, c = 64, h = 5, w = 6
         let x = Self.values(n * c * h * w, seed: 4).map { $0 * 3 + 0.5 }
