@@ -55,8 +55,9 @@ import Testing
         defer { (Conv2D.shiftBandColumns, Conv2D.im2colBandBytes, Conv2D.winogradBandTiles) = saved }
         let n = 2
         // Sides that are and are not multiples of the 4×4 Winograd tile, down to a single pixel
-        // (the stride-2 downsample needs at least 2).
-        for (h, w) in [(10, 7), (8, 12), (5, 2), (3, 9)] + (stride == 1 ? [(1, 1)] : []) {
+        // (the stride-2 downsample needs at least 2); rows of 4+ tiles take the vector paths,
+        // with and without scalar tails.
+        for (h, w) in [(10, 7), (8, 12), (5, 2), (3, 9), (6, 21), (5, 33), (9, 16), (4, 40)] + (stride == 1 ? [(1, 1)] : []) {
             let x = Self.values(n * cin * h * w, seed: 1)
             let weight = Self.values(cout * cin * k * k, seed: 2), bias = Self.values(cout, seed: 3)
             let padding: Conv2D.Padding = stride == 2 ? .bottomRight : .same

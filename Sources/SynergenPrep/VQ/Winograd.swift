@@ -72,7 +72,7 @@ enum Winograd {
             let rows = r0..<min(geometry.tileRows, r0 + bandRows)
             let tiles = rows.count * geometry.tilesPerRow
             Parallel.chunks(ci) { channels in
-                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * points * geometry.tilesPerRow)
+                let scratch = UnsafeMutablePointer<Float>.allocate(capacity: points * geometry.tilesPerRow)
                 defer { scratch.deallocate() }
                 for c in channels {
                     for r in rows {
@@ -115,8 +115,6 @@ enum Winograd {
         let paddedWidth: Int, paddedHeight: Int, plane: Int, channelStride: Int
         /// 4×4 output tiles per row of one image, tile rows per image, tile rows of the batch.
         let tilesPerRow: Int, tileRowsPerImage: Int, tileRows: Int
-        /// Tiles of a row whose 6-column input window lies inside the padded row.
-        let fullTiles: Int
 
         init(batch: Int, height: Int, width: Int) {
             self.batch = batch
@@ -129,36 +127,30 @@ enum Winograd {
             tilesPerRow = (width + 3) / 4
             tileRowsPerImage = (height + 3) / 4
             tileRows = batch * tileRowsPerImage
-            fullTiles = min(tilesPerRow, paddedWidth >= 6 ? (paddedWidth - 6) / 4 + 1 : 0)
         }
 
         /// Transforms the 6×6 input windows of one tile row of one channel (`Bᵀ d B`); point `p` of
-        /// tile `t` goes to `out[p · pointStride + t]`. `scratch` holds 72 · `tilesPerRow` floats.
+        /// tile `t` goes to `out[p · pointStride + t]`. `scratch` holds 36 · `tilesPerRow` floats.
         func transformInput(_ channel: UnsafePointer<Float>, tileRow r: Int, scratch: UnsafeMutablePointer<Float>,
                             into out: UnsafeMutablePointer<Float>, pointStride: Int) {
             let n = tilesPerRow, y0 = 4 * (r % tileRowsPerImage)
             let image = channel + (r / tileRowsPerImage) * plane
-            let d = scratch, t = scratch + 36 * n
-            // d[k][j][tile] = input(y0 + k, 4·tile + j)
+            // Rows: t[k][i][tile] = Σ_j Bᵀ[i][j] input(y0 + k, 4·tile + j).
             for k in 0..<6 {
-                let dk = d + k * 6 * n
+                let tk = scratch + k * 6 * n
                 guard y0 + k < paddedHeight else {
-                    dk.update(repeating: 0, count: 6 * n)
+                    tk.update(repeating: 0, count: 6 * n)
                     continue
                 }
                 let row = image + (y0 + k) * paddedWidth
-                for j in 0..<6 {
-                    let dst = dk + j * n
-                    for x in 0..<fullTiles { dst[x] = row[4 * x + j] }
-                    for x in fullTiles..<n {
-                        let col = 4 * x + j
-                        dst[x] = col < paddedWidth ? row[col] : 0
-                    }
-                }
+                var done = 0
+                #if arch(x86_64)
+                done = Winograd.rowTransformSSE2(row, rowLength: paddedWidth, tiles: n, into: tk, stride: n)
+                #endif
+                Winograd.rowTransform(row, rowLength: paddedWidth, tiles: done..<n, into: tk, stride: n)
             }
-            // Columns: t[i][j] = Σ_k Bᵀ[i][k] d[k][j]; rows: out[i][j] = Σ_k Bᵀ[j][k] t[i][k].
-            for j in 0..<6 { Winograd.inputTransform(d + j * n, stride: 6 * n, t + j * n, stride: 6 * n, count: n) }
-            for i in 0..<6 { Winograd.inputTransform(t + i * 6 * n, stride: n, out + i * 6 * pointStride, stride: pointStride, count: n) }
+            // Columns: out[i][j] = Σ_k Bᵀ[i][k] t[k][j].
+            for j in 0..<6 { Winograd.inputTransform(scratch + j * n, stride: 6 * n, out + j * pointStride, stride: 6 * pointStride, count: n) }
         }
 
         /// Inverse-transforms one tile row of one output channel (`Aᵀ m A`) from the 36 products
@@ -172,20 +164,36 @@ enum Winograd {
             // Columns: s[i][j] = Σ_k Aᵀ[i][k] m[k][j] (4×6); rows: y[i][j] = Σ_k Aᵀ[j][k] s[i][k] (4×4).
             for j in 0..<6 { Winograd.outputTransform(m + j * pointStride, stride: 6 * pointStride, s + j * n, stride: 6 * n, count: n) }
             for i in 0..<4 { Winograd.outputTransform(s + i * 6 * n, stride: n, y + i * 4 * n, stride: n, count: n) }
-            let lastWidth = width - 4 * (n - 1)
             for i in 0..<min(4, height - y0) {
                 let row = image + (y0 + i + 1) * paddedWidth + 1
                 let yi = y + i * 4 * n
-                for j in 0..<4 {
-                    let src = yi + j * n
-                    let count = j < lastWidth ? n : n - 1
-                    if accumulate {
-                        for x in 0..<count { row[4 * x + j] += src[x] + bias }
-                    } else {
-                        for x in 0..<count { row[4 * x + j] = src[x] + bias }
+                var done = 0
+                #if arch(x86_64)
+                done = Winograd.scatterSSE2(yi, stride: n, tiles: min(n, width / 4), into: row, bias: bias, accumulate: accumulate)
+                #endif
+                for x in done..<n {
+                    for j in 0..<min(4, width - 4 * x) {
+                        if accumulate { row[4 * x + j] += yi[j * n + x] + bias } else { row[4 * x + j] = yi[j * n + x] + bias }
                     }
                 }
             }
+        }
+    }
+
+    /// `Bᵀ` applied along one input row for the tiles `tiles` (scalar): the six sums of tile `x`
+    /// go to `out[i · stride + x]`; columns past `rowLength` read as zero.
+    static func rowTransform(_ row: UnsafePointer<Float>, rowLength: Int, tiles: Range<Int>,
+                             into out: UnsafeMutablePointer<Float>, stride: Int) {
+        for x in tiles {
+            func at(_ j: Int) -> Float { 4 * x + j < rowLength ? row[4 * x + j] : 0 }
+            let d0 = at(0), d1 = at(1), d2 = at(2), d3 = at(3), d4 = at(4), d5 = at(5)
+            let p = d4 - 4 * d2, q = d3 - 4 * d1, r = d4 - d2, s = 2 * (d3 - d1)
+            out[x] = 4 * d0 - 5 * d2 + d4
+            out[stride + x] = p + q
+            out[2 * stride + x] = p - q
+            out[3 * stride + x] = r + s
+            out[4 * stride + x] = r - s
+            out[5 * stride + x] = 4 * d1 - 5 * d3 + d5
         }
     }
 
