@@ -24,8 +24,9 @@ public struct Conv2D: Sendable {
     /// Winograd: `[36][Cout][Cin]`; shift path: `[tap][Cout][Cin]`; otherwise the checkpoint's `[Cout][Cin·k·k]`.
     let packed: [Float]
     public let bias: [Float]
-    /// Which 3×3 path this convolution takes (see the type's summary).
+    /// This 3×3 convolution takes the shift path (see the type's summary).
     public let usesShift: Bool
+    /// This 3×3 convolution takes the Winograd path (see the type's summary).
     public let usesWinograd: Bool
 
     /// Inputs below this many channels use im2col even for 3×3 stride 1 (a `K = Cin` product is too thin).

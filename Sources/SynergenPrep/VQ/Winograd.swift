@@ -111,13 +111,12 @@ enum Winograd {
 
     /// Tiling of one channel's zero-bordered planes (the whole batch).
     struct Geometry {
-        let batch: Int, height: Int, width: Int
+        let height: Int, width: Int
         let paddedWidth: Int, paddedHeight: Int, plane: Int, channelStride: Int
         /// 4×4 output tiles per row of one image, tile rows per image, tile rows of the batch.
         let tilesPerRow: Int, tileRowsPerImage: Int, tileRows: Int
 
         init(batch: Int, height: Int, width: Int) {
-            self.batch = batch
             self.height = height
             self.width = width
             paddedWidth = width + 2
