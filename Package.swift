@@ -1,8 +1,8 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-/// One system-library module per C library; `CPNGShim` is the only C code we own
-/// (libpng reports errors with `longjmp`, which Swift cannot catch).
+/// One system-library module per C library (`CMalloc`: glibc's allocator tuning); `CPNGShim` is the
+/// only C code we own (libpng reports errors with `longjmp`, which Swift cannot catch).
 let package = Package(
     name: "synergen-prep",
     platforms: [.macOS(.v13)],
@@ -20,10 +20,12 @@ let package = Package(
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // glibc's <malloc.h> (`mallopt`): no library to link, only the declarations.
+        .systemLibrary(name: "CMalloc"),
         .target(name: "CPNGShim", dependencies: ["CLibPNG"]),
         .target(
             name: "SynergenPrep",
-            dependencies: ["CArchive", "CTurboJPEG", "CPNGShim", "CZstd", "COpenBLAS"],
+            dependencies: ["CArchive", "CTurboJPEG", "CPNGShim", "CZstd", "COpenBLAS", "CMalloc"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .executableTarget(

@@ -32,7 +32,6 @@ struct VQBench: ParsableCommand {
 
         func run() throws {
             BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
-            Parallel.workers = BLAS.threads
             // (m, n, k): shift-conv taps, im2col-conv, square.
             let custom = shape.map { $0.split(separator: ",").compactMap { Int($0) } }.filter { $0.count == 3 }.map { ($0[0], $0[1], $0[2]) }
             let shapes = custom.isEmpty
@@ -62,14 +61,15 @@ struct VQBench: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Time the conv paths, GroupNorm+swish and attention on one map.")
         @Option(help: "Channels.") var channels = 128
         @Option(help: "Map side.") var size = 256
-        @Option(help: "OpenBLAS threads (default: all cores).") var threads: Int?
+        @Option(help: "Encoder threads (default: all cores).") var threads: Int?
         @Option(help: "Shift-path column band.") var band: Int?
         @Option(help: "Winograd tiles per band.") var tiles: Int?
 
         func run() throws {
-            BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
-            Parallel.workers = BLAS.threads
-            if let band { Conv2D.shiftBandColumns = band }
+            var tuning = EncoderTuning(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            if let band { tuning.shiftBandColumns = band }
+            if let tiles { tuning.winogradBandTiles = tiles }
+            BLAS.useOneThread()
             VQEncoder.keepFreedMemoryForReuse()
             let c = channels, s = size
             var source = RandomWeights(seed: 3, keepValues: false)
@@ -82,28 +82,29 @@ struct VQBench: ParsableCommand {
                 for _ in 0..<3 { let t = VQBench.now(); body(); best = min(best, VQBench.now() - t) }
                 VQBench.emit(["kind": "kernel", "name": name, "seconds": best, "gflops": flops / best / 1e9])
             }
-            if let tiles { Conv2D.winogradBandTiles = tiles }
-            let winograd = try Conv2D(&source, "conv", inChannels: c, outChannels: c, kernel: 3)
-            time(winograd.usesWinograd ? "conv3x3-winograd" : "conv3x3-shift", flops: winograd.flops(height: s, width: s)) { _ = winograd(x) }
-            let saved = Conv2D.winogradMaximumKernelBytes
-            Conv2D.winogradMaximumKernelBytes = 0
-            let shift = try Conv2D(&source, "conv", inChannels: c, outChannels: c, kernel: 3)
-            Conv2D.winogradMaximumKernelBytes = saved
-            if winograd.usesWinograd { time("conv3x3-shift", flops: shift.flops(height: s, width: s)) { _ = shift(x) } }
-            Conv2D.shiftMinimumChannels = Int.max
-            let im2col = try Conv2D(&source, "conv", inChannels: c, outChannels: c, kernel: 3)
-            Conv2D.shiftMinimumChannels = 16
-            time("conv3x3-im2col", flops: im2col.flops(height: s, width: s)) { _ = im2col(x) }
-            let ds = try Conv2D(&source, "ds", inChannels: c, outChannels: c, kernel: 3, stride: 2, padding: .bottomRight)
-            time("downsample", flops: ds.flops(height: s, width: s)) { _ = ds(x) }
+            let winograd = try Conv2D(&source, "conv", inChannels: c, outChannels: c, kernel: 3, tuning: tuning)
+            time(winograd.usesWinograd ? "conv3x3-winograd" : "conv3x3-shift", flops: winograd.flops(height: s, width: s)) {
+                _ = winograd(x, tuning)
+            }
+            var direct = tuning
+            direct.winogradMaximumKernelBytes = 0
+            let shift = try Conv2D(&source, "conv", inChannels: c, outChannels: c, kernel: 3, tuning: direct)
+            if winograd.usesWinograd { time("conv3x3-shift", flops: shift.flops(height: s, width: s)) { _ = shift(x, tuning) } }
+            var columns = tuning
+            columns.shiftMinimumChannels = Int.max
+            let im2col = try Conv2D(&source, "conv", inChannels: c, outChannels: c, kernel: 3, tuning: columns)
+            time("conv3x3-im2col", flops: im2col.flops(height: s, width: s)) { _ = im2col(x, tuning) }
+            let ds = try Conv2D(&source, "ds", inChannels: c, outChannels: c, kernel: 3, stride: 2, padding: .bottomRight,
+                                tuning: tuning)
+            time("downsample", flops: ds.flops(height: s, width: s)) { _ = ds(x, tuning) }
             let gn = try GroupNorm(&source, "gn", channels: c)
-            time("groupnorm-swish", flops: 0) { _ = gn(x, swish: true) }
+            time("groupnorm-swish", flops: 0) { _ = gn(x, swish: true, tuning) }
             var y = x
             time("copy", flops: 0) { y = x; y.data[0] = 1 }
             if s <= 64 {
                 let attn = try AttentionBlock(&source, "attn", channels: c)
                 let t = Double(s * s), cc = Double(c)
-                time("attention", flops: 2 * (4 * cc * cc * t + 2 * t * t * cc)) { _ = attn(x) }
+                time("attention", flops: 2 * (4 * cc * cc * t + 2 * t * t * cc)) { _ = attn(x, tuning) }
             }
         }
     }
@@ -117,25 +118,24 @@ struct VQBench: ParsableCommand {
         @Option(help: "Timed runs (after one warm-up unless --no-warmup).") var runs = 2
         @Flag(help: "Skip the warm-up run.") var noWarmup = false
         @Option(help: "Weights file (default: seeded random weights).") var weights: String?
-        @Option(help: "OpenBLAS threads (default: all cores).") var threads: Int?
+        @Option(help: "Encoder threads (default: all cores).") var threads: Int?
         @Option(help: "Shift-path column band.") var band: Int?
         @Option(help: "Winograd tiles per band.") var tiles: Int?
         @Flag(help: "Direct (shift-path) 3×3 convolutions only, no Winograd.") var noWinograd = false
-        @Option(help: "Largest Winograd-transformed kernel in MiB (Conv2D.winogradMaximumKernelBytes).") var winogradKernelMib: Int?
+        @Option(help: "Largest Winograd-transformed kernel in MiB (EncoderTuning.winogradMaximumKernelBytes).") var winogradKernelMib: Int?
         @Flag(help: "Leave glibc's default large-allocation behaviour (no heap reuse).") var noReuse = false
 
         func run() throws {
-            BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
-            Parallel.workers = BLAS.threads
-            if let band { Conv2D.shiftBandColumns = band }
-            if let tiles { Conv2D.winogradBandTiles = tiles }
-            if let winogradKernelMib { Conv2D.winogradMaximumKernelBytes = winogradKernelMib << 20 }
-            if noWinograd { Conv2D.winogradMaximumKernelBytes = 0 }
+            var tuning = EncoderTuning(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            if let band { tuning.shiftBandColumns = band }
+            if let tiles { tuning.winogradBandTiles = tiles }
+            if let winogradKernelMib { tuning.winogradMaximumKernelBytes = winogradKernelMib << 20 }
+            if noWinograd { tuning.winogradMaximumKernelBytes = 0 }
             if !noReuse { VQEncoder.keepFreedMemoryForReuse() }
             let config = VQConfig.preset(preset)
             let t0 = VQBench.now()
-            let encoder = try weights.map { try VQEncoder(config: config, weightsPath: $0) }
-                ?? VQRandomWeights.encoder(config: config, seed: 1)
+            let encoder = try weights.map { try VQEncoder(config: config, weightsPath: $0, tuning: tuning) }
+                ?? VQRandomWeights.encoder(config: config, seed: 1, tuning: tuning)
             let loadSeconds = VQBench.now() - t0
             var pixels = [Float](repeating: 0, count: batch * 3 * size * size)
             var state: UInt32 = 12345
@@ -153,7 +153,7 @@ struct VQBench: ParsableCommand {
             VQBench.emit(["kind": "encode", "preset": preset.rawValue, "size": size, "batch": batch,
                           "seconds_per_view": best / Double(batch), "runs": times, "gflop_per_view": flops / Double(batch) / 1e9,
                           "gflops": flops / best / 1e9, "executed_gflop_per_view": executed / Double(batch) / 1e9,
-                          "executed_gflops": executed / best / 1e9, "threads": BLAS.threads, "load_seconds": loadSeconds])
+                          "executed_gflops": executed / best / 1e9, "threads": tuning.threads, "load_seconds": loadSeconds])
         }
     }
 }

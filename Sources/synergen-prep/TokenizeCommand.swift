@@ -90,12 +90,6 @@ struct TokenizeCommand: ParsableCommand {
         let tokenizerPath = try ModelFiles.tokenizer(tokenizer)
         let textTokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizerPath))
 
-        // One shard at a time: OpenBLAS and the encoder's own loops get every core. Several shards
-        // at once: each encoder runs single-threaded (OpenBLAS is not called from two threads at
-        // once with its own threads).
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        BLAS.threads = workers.workers == 1 ? cores : 1
-        Parallel.workers = workers.workers == 1 ? cores : 1
         VQEncoder.keepFreedMemoryForReuse()
         let side = vqConfig.gridSide(size)
         let config = TokenizeConfig(
@@ -112,7 +106,11 @@ struct TokenizeCommand: ParsableCommand {
             throw ExitCode(2)
         }
         // One encoder for all shard jobs, loaded when the first shard needs it (not when all are done).
-        let encoder = BuiltOnce { try VQEncoder(config: vqConfig, weightsPath: weights) }
+        // One shard at a time: the encoder gets every core; several at once: one thread each. The
+        // codes are the same either way (see `VQEncoder`).
+        let tuning = EncoderTuning(threads: EncoderTuning.threadsPerEncoder(
+            workers: workers.workers, cores: ProcessInfo.processInfo.activeProcessorCount))
+        let encoder = BuiltOnce { try VQEncoder(config: vqConfig, weightsPath: weights, tuning: tuning) }
         let run = TokenizeRun(config: config, tokenizer: textTokenizer, folder: out, workers: workers.workers,
                               overwrite: overwrite) {
             try encoder.get()

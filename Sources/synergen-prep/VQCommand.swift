@@ -72,7 +72,7 @@ struct VQCommand: ParsableCommand {
         @Option(help: "Encoder weights (.safetensors).") var weights: String
         @Option(help: "Generation view side in pixels (an S×S input goes in unresized).") var size: Int = 512
         @Flag(help: "One JSON object per line per view: image, view, grid [rows, cols], codes (row-major).") var json = false
-        @Option(help: "OpenBLAS threads (default: all cores).") var threads: Int?
+        @Option(help: "Encoder threads (default: all cores; the codes do not depend on it).") var threads: Int?
         @Option(help: "Understanding tiling preset (as `tokenize --stage`).") var stage: TilingPreset = .s2
         @Flag(help: "Direct 3×3 convolutions instead of Winograd F(4×4, 3×3) (slower; for numerical comparisons).")
         var directConvolutions = false
@@ -84,13 +84,12 @@ struct VQCommand: ParsableCommand {
         }
 
         func run() throws {
-            // One encoder at a time: OpenBLAS gets every core.
-            BLAS.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+            var tuning = directConvolutions ? EncoderTuning.directConvolutions : EncoderTuning()
+            tuning.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
             VQEncoder.keepFreedMemoryForReuse()
-            if directConvolutions { Conv2D.winogradMaximumKernelBytes = 0 }
             // A file written by `vq init` records its configuration; published checkpoints need the preset.
             let config = try VQConfig.describe(weightsFile: weights).config ?? model.config()
-            let encoder = try VQEncoder(config: config, weightsPath: weights)
+            let encoder = try VQEncoder(config: config, weightsPath: weights, tuning: tuning)
             let options = ImageViewOptions(generation: GenerationCropPolicy(size: size), tiling: stage.config(tileSize: size))
             var scratch = ResampleScratch()
             for path in images {

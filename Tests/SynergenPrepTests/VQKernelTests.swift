@@ -51,8 +51,6 @@ import Testing
         (8, 8, 3, 2, "downsample"), (16, 16, 3, 2, "downsample"),
     ])
     func convolutionMatchesNaive(_ cin: Int, _ cout: Int, _ k: Int, _ stride: Int, _ path: String) {
-        let saved = (Conv2D.shiftBandColumns, Conv2D.im2colBandBytes, Conv2D.winogradBandTiles)
-        defer { (Conv2D.shiftBandColumns, Conv2D.im2colBandBytes, Conv2D.winogradBandTiles) = saved }
         let n = 2
         // Sides that are and are not multiples of the 4×4 Winograd tile, down to a single pixel
         // (the stride-2 downsample needs at least 2); rows of 4+ tiles take the vector paths,
@@ -62,17 +60,16 @@ import Testing
             let weight = Self.values(cout * cin * k * k, seed: 2), bias = Self.values(cout, seed: 3)
             let padding: Conv2D.Padding = stride == 2 ? .bottomRight : .same
             let conv = Conv2D(weight: weight, bias: bias, inChannels: cin, outChannels: cout, kernel: k, stride: stride, padding: padding,
-                              winogradMaximumKernelBytes: path == "shift" ? 0 : Conv2D.winogradMaximumKernelBytes)
+                              tuning: path == "shift" ? .directConvolutions : EncoderTuning())
             #expect(conv.usesShift == (path == "shift") && conv.usesWinograd == (path == "winograd"))
             let (want, ho, wo, scale) = Self.naiveConv(x, n: n, cin: cin, h: h, w: w, weight: weight, bias: bias, cout: cout, k: k,
                                                 stride: stride, pad: stride == 2 ? 0 : k / 2, padEnd: stride == 2 ? 1 : k / 2)
-            // Whole map at once, then many small bands.
+            // Whole map at once, then many small bands (on three threads).
             for (band, bytes, tiles) in [(8192, 32 << 20, 1024), (13, 400, 1)] {
-                Conv2D.shiftBandColumns = band
-                Conv2D.im2colBandBytes = bytes
-                Conv2D.winogradBandTiles = tiles
+                let tuning = EncoderTuning(threads: band == 13 ? 3 : 1, winogradBandTiles: tiles, shiftBandColumns: band,
+                                           im2colBandBytes: bytes)
                 let input = Self.map(x, n: n, c: cin, h: h, w: w)
-                let y = conv(input)
+                let y = conv(input, tuning)
                 #expect(y.height == ho && y.width == wo)
                 #expect(Self.maxError(y.nchw(), want, scale: scale, winograd: conv.usesWinograd), "\(path) \(h)×\(w) band \(band)")
                 // Border stays zero.
@@ -81,7 +78,7 @@ import Testing
                 var acc = FeatureMap(channels: cout, batch: n, height: ho, width: wo)
                 acc.data.withUnsafeMutableBufferPointer { for i in 0..<$0.count { $0[i] = 0.5 } }
                 acc.zeroBorder()
-                conv.apply(input, into: &acc, accumulate: true, addBias: false)
+                conv.apply(input, into: &acc, accumulate: true, addBias: false, tuning: tuning)
                 let accWant = zip(want, (0..<want.count).map { bias[($0 / (ho * wo)) % cout] }).map { $0 - $1 + 0.5 }
                 #expect(Self.maxError(acc.nchw(), accWant, scale: scale, winograd: conv.usesWinograd), "\(path) accumulate \(h)×\(w)")
                 #expect(acc.data[0] == 0 && acc.data[acc.paddedWidth + acc.width + 1] == 0)
@@ -112,7 +109,7 @@ import Testing
         let weight = Self.values(c, seed: 5).map { 1 + 0.3 * $0 }, bias = Self.values(c, seed: 6)
         let gn = GroupNorm(weight: weight, bias: bias)
         for swish in [false, true] {
-            let got = gn(Self.map(x, n: n, c: c, h: h, w: w), swish: swish).nchw()
+            let got = gn(Self.map(x, n: n, c: c, h: h, w: w), swish: swish, EncoderTuning()).nchw()
             var want = [Float](repeating: 0, count: x.count)
             let cpg = c / 32, plane = h * w
             for b in 0..<n { for g in 0..<32 {
@@ -134,11 +131,9 @@ import Testing
         var source = RandomWeights(seed: 9)
         let block = try AttentionBlock(&source, "attn", channels: c)
         let x = Self.values(n * c * t, seed: 7)
-        let saved = AttentionBlock.queryBand
-        AttentionBlock.queryBand = 7   // several query bands
-        defer { AttentionBlock.queryBand = saved }
-        let got = block(Self.map(x, n: n, c: c, h: h, w: w)).nchw()
-        let normed = block.norm(Self.map(x, n: n, c: c, h: h, w: w), swish: false).nchw()
+        let tuning = EncoderTuning(attentionQueryBand: 7)   // several query bands
+        let got = block(Self.map(x, n: n, c: c, h: h, w: w), tuning).nchw()
+        let normed = block.norm(Self.map(x, n: n, c: c, h: h, w: w), swish: false, tuning).nchw()
         let rec = source.recorded
         func tensor(_ name: String) -> [Float] { rec.first { $0.name == name }!.values }
         let (wq, wk, wv, wp) = (tensor("attn.q.weight"), tensor("attn.k.weight"), tensor("attn.v.weight"), tensor("attn.proj_out.weight"))
@@ -171,10 +166,7 @@ import Testing
         var z = Self.values(p * d, seed: 12)
         for j in 0..<d { z[j] = e[7 * d + j] }
         let book = Codebook(embedding: e, size: k, dimension: d, lookup: lookup)
-        let saved = Codebook.bandVectors
-        Codebook.bandVectors = 16
-        defer { Codebook.bandVectors = saved }
-        let codes = book.nearest(z)
+        let codes = book.nearest(z, EncoderTuning(codebookBandVectors: 16))
         #expect(codes[0] == 7)
         for i in 0..<p {
             let dists = (0..<k).map { book.distance(z[(i * d)..<((i + 1) * d)], to: $0) }
@@ -186,9 +178,10 @@ import Testing
     @Test func causalConvSkipsPaddedFramesAndStridesTime() throws {
         // kt = 4, stride 2, 4 frames: output 0 sees frames [pad, pad, 0, 1], output 1 sees [0, 1, 2, 3].
         var source = RandomWeights(seed: 21)
-        let conv = try CausalConv3D(&source, "tc", inChannels: 2, outChannels: 3, timeKernel: 4, kernel: 3, timeStride: 2)
+        let conv = try CausalConv3D(&source, "tc", inChannels: 2, outChannels: 3, timeKernel: 4, kernel: 3, timeStride: 2,
+                                    tuning: EncoderTuning())
         let frames = (0..<4).map { f in Self.map(Self.values(2 * 2 * 3 * 4, seed: UInt32(30 + f)), n: 2, c: 2, h: 3, w: 4) }
-        let out = conv(frames)
+        let out = conv(frames, EncoderTuning())
         #expect(out.count == 2)
         let w = source.recorded.first { $0.name == "tc.conv.weight" }!.values
         let bias = source.recorded.first { $0.name == "tc.conv.bias" }!.values

@@ -2,7 +2,8 @@ import Foundation
 
 /// The VQGAN single-head self-attention block (`AttnBlock`): GroupNorm, 1×1 `q`, `k`, `v`,
 /// softmax(qᵀk / √C) over the keys, 1×1 `proj_out`, residual. Keys: `{name}.norm`, `.q`, `.k`,
-/// `.v`, `.proj_out`. Queries are processed in bands so the score matrix stays bounded.
+/// `.v`, `.proj_out`. Queries are processed in bands (`EncoderTuning.attentionQueryBand`) so the
+/// score matrix stays bounded; each image of a batch is attended on its own.
 public struct AttentionBlock: Sendable {
     public let channels: Int
     public let norm: GroupNorm
@@ -11,9 +12,6 @@ public struct AttentionBlock: Sendable {
     let qkvBias: [Float]
     let projWeight: [Float]
     let projBias: [Float]
-
-    /// Query rows per band of the score matrix.
-    nonisolated(unsafe) public static var queryBand = 1024
 
     public init(_ source: inout some WeightSource, _ name: String, channels c: Int) throws(VQError) {
         channels = c
@@ -30,14 +28,15 @@ public struct AttentionBlock: Sendable {
     }
 
     /// `x + proj(attention(norm(x)))`.
-    public func callAsFunction(_ x: FeatureMap) -> FeatureMap {
+    public func callAsFunction(_ x: FeatureMap, _ tuning: EncoderTuning) -> FeatureMap {
         let c = channels, hw = x.height * x.width
-        let normed = norm(x, swish: false)
+        let normed = norm(x, swish: false, tuning)
+        let threads = tuning.threads
         var out = x
         let compact = UnsafeMutablePointer<Float>.allocate(capacity: c * hw)
         let qkv = UnsafeMutablePointer<Float>.allocate(capacity: 3 * c * hw)
         let attended = UnsafeMutablePointer<Float>.allocate(capacity: c * hw)
-        let band = min(hw, Self.queryBand)
+        let band = min(hw, tuning.attentionQueryBand)
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: band * hw)
         defer { compact.deallocate(); qkv.deallocate(); attended.deallocate(); scores.deallocate() }
         let scale = 1 / Float(c).squareRoot()
@@ -54,7 +53,8 @@ public struct AttentionBlock: Sendable {
             qkvWeight.withUnsafeBufferPointer { w in
                 qkvBias.withUnsafeBufferPointer { bias in
                     for o in 0..<3 * c { (qkv + o * hw).update(repeating: bias[o], count: hw) }
-                    BLAS.sgemm(m: 3 * c, n: hw, k: c, a: w.baseAddress!, lda: c, b: compact, ldb: hw, beta: 1, c: qkv, ldc: hw)
+                    BLAS.sgemmInColumnBlocks(m: 3 * c, n: hw, k: c, a: w.baseAddress!, lda: c, b: compact, ldb: hw, beta: 1,
+                                             c: qkv, ldc: hw, threads: threads)
                 }
             }
             let q = qkv, k = qkv + c * hw, v = qkv + 2 * c * hw
@@ -62,17 +62,18 @@ public struct AttentionBlock: Sendable {
             while i0 < hw {
                 let i1 = min(hw, i0 + band), rows = i1 - i0
                 // scores[i][j] = Σ_c q[c][i] k[c][j] / √C
-                BLAS.sgemm(m: rows, n: hw, k: c, alpha: scale, a: q + i0, lda: hw, transposeA: true,
-                           b: k, ldb: hw, c: scores, ldc: hw)
-                Self.softmaxRows(scores, rows: rows, columns: hw)
+                BLAS.sgemmInColumnBlocks(m: rows, n: hw, k: c, alpha: scale, a: q + i0, lda: hw, transposeA: true,
+                                         b: k, ldb: hw, c: scores, ldc: hw, threads: threads)
+                Self.softmaxRows(scores, rows: rows, columns: hw, threads: threads)
                 // attended[c][i] = Σ_j v[c][j] scores[i][j]
-                BLAS.sgemm(m: c, n: rows, k: hw, a: v, lda: hw, b: scores, ldb: hw, transposeB: true,
-                           c: attended + i0, ldc: hw)
+                BLAS.sgemmInColumnBlocks(m: c, n: rows, k: hw, a: v, lda: hw, b: scores, ldb: hw, transposeB: true,
+                                         c: attended + i0, ldc: hw, threads: threads)
                 i0 = i1
             }
             // out += proj(attended): reuse `compact` for the projection.
             projWeight.withUnsafeBufferPointer { w in
-                BLAS.sgemm(m: c, n: hw, k: c, a: w.baseAddress!, lda: c, b: attended, ldb: hw, c: compact, ldc: hw)
+                BLAS.sgemmInColumnBlocks(m: c, n: hw, k: c, a: w.baseAddress!, lda: c, b: attended, ldb: hw, c: compact,
+                                         ldc: hw, threads: threads)
             }
             out.data.withUnsafeMutableBufferPointer { dst in
                 projBias.withUnsafeBufferPointer { pb in
@@ -91,9 +92,9 @@ public struct AttentionBlock: Sendable {
     }
 
     /// Row-wise softmax in place: `exp(x − max) / Σ`.
-    static func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
+    static func softmaxRows(_ p: UnsafeMutablePointer<Float>, rows: Int, columns: Int, threads: Int) {
         let raw = UnsafeMutableRawPointer(p)
-        Parallel.forEach(rows) { r in
+        Parallel.forEach(rows, threads: threads) { r in
             let row = raw.assumingMemoryBound(to: Float.self) + r * columns
             var m = -Float.infinity
             for j in 0..<columns { m = max(m, row[j]) }

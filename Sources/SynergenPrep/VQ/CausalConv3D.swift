@@ -15,7 +15,7 @@ public struct CausalConv3D: Sendable {
     let bias: [Float]
 
     public init(_ source: inout some WeightSource, _ name: String, inChannels: Int, outChannels: Int,
-                timeKernel: Int, kernel: Int, timeStride: Int = 1) throws(VQError) {
+                timeKernel: Int, kernel: Int, timeStride: Int = 1, tuning: EncoderTuning) throws(VQError) {
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.timeKernel = timeKernel
@@ -36,7 +36,7 @@ public struct CausalConv3D: Sendable {
                 }
             }
             taps.append(Conv2D(weight: slice, bias: [Float](repeating: 0, count: outChannels), inChannels: inChannels,
-                               outChannels: outChannels, kernel: kernel))
+                               outChannels: outChannels, kernel: kernel, tuning: tuning))
         }
         self.taps = taps
     }
@@ -44,7 +44,7 @@ public struct CausalConv3D: Sendable {
     /// Output frames for `frames` input frames.
     public func outputFrames(_ frames: Int) -> Int { (frames + timePadding - timeKernel) / timeStride + 1 }
 
-    public func callAsFunction(_ frames: [FeatureMap]) -> [FeatureMap] {
+    public func callAsFunction(_ frames: [FeatureMap], _ tuning: EncoderTuning) -> [FeatureMap] {
         guard let first = frames.first else { return [] }
         var out: [FeatureMap] = []
         for t in 0..<outputFrames(frames.count) {
@@ -59,7 +59,7 @@ public struct CausalConv3D: Sendable {
             for tau in 0..<timeKernel {
                 let p = t * timeStride + tau - timePadding
                 if p < 0 { continue }
-                taps[tau].apply(frames[p], into: &y, accumulate: true, addBias: false)
+                taps[tau].apply(frames[p], into: &y, accumulate: true, addBias: false, tuning: tuning)
             }
             y.zeroBorder()
             out.append(y)

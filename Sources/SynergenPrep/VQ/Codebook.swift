@@ -13,9 +13,6 @@ public struct Codebook: Sendable {
     /// ‖e‖² per code.
     let squaredNorms: [Float]
 
-    /// Latent vectors per distance band.
-    nonisolated(unsafe) public static var bandVectors = 256
-
     public init(embedding raw: [Float], size: Int, dimension: Int, lookup: CodebookLookup) {
         precondition(raw.count == size * dimension)
         self.size = size
@@ -49,15 +46,16 @@ public struct Codebook: Sendable {
         for d in 0..<count { v[offset + d] /= n }
     }
 
-    /// The code of every vector of `vectors` (`[P][D]` row-major).
-    public func nearest(_ vectors: [Float]) -> [Int32] {
+    /// The code of every vector of `vectors` (`[P][D]` row-major), in bands of
+    /// `tuning.codebookBandVectors` vectors.
+    public func nearest(_ vectors: [Float], _ tuning: EncoderTuning = EncoderTuning()) -> [Int32] {
         let p = vectors.count / dimension
         var z = vectors
         if lookup == .normalizedL2 {
             for i in 0..<p { Self.normalize(&z, offset: i * dimension, count: dimension) }
         }
         var codes = [Int32](repeating: 0, count: p)
-        let band = max(1, min(p, Self.bandVectors))
+        let band = max(1, min(p, tuning.codebookBandVectors))
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: band * size)
         defer { scores.deallocate() }
         let k = size, dim = dimension
@@ -71,10 +69,11 @@ public struct Codebook: Sendable {
                         while i0 < p {
                             let rows = min(band, p - i0)
                             // scores = −2 · z eᵀ
-                            BLAS.sgemm(m: rows, n: k, k: dim, alpha: -2, a: zb.baseAddress! + i0 * dim, lda: dim,
-                                       b: eb.baseAddress!, ldb: dim, transposeB: true, c: scores, ldc: k)
+                            BLAS.sgemmInColumnBlocks(m: rows, n: k, k: dim, alpha: -2, a: zb.baseAddress! + i0 * dim, lda: dim,
+                                                     b: eb.baseAddress!, ldb: dim, transposeB: true, c: scores, ldc: k,
+                                                     threads: tuning.threads)
                             let base = i0
-                            Parallel.forEach(rows) { r in
+                            Parallel.forEach(rows, threads: tuning.threads) { r in
                                 let zp = zRaw.assumingMemoryBound(to: Float.self) + (base + r) * dim
                                 var zz: Float = 0
                                 for d in 0..<dim { zz += zp[d] * zp[d] }

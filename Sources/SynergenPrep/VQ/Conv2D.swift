@@ -1,12 +1,17 @@
 /// A 2-D convolution (`nn.Conv2d` with bias) on `FeatureMap`s, every multiply-add in OpenBLAS `sgemm`.
 ///
-/// - 3×3, stride 1, padding 1 with ≥ `shiftMinimumChannels` inputs: Winograd F(4×4, 3×3) (`Winograd`,
-///   36 `sgemm`s per band of tiles, a quarter of the multiply-adds) when the transformed kernel fits in
-///   `winogradMaximumKernelBytes`; otherwise nine `sgemm`s per column band, one per kernel tap, each
-///   reading the zero-bordered input shifted by the tap's offset — no im2col copy at all.
-/// - 1×1: one `sgemm` over all planes of the batch.
+/// - 3×3, stride 1, padding 1 with ≥ `EncoderTuning.shiftMinimumChannels` inputs: Winograd F(4×4, 3×3)
+///   (`Winograd`, 36 `sgemm`s per band of tiles, a quarter of the multiply-adds) when the transformed
+///   kernel fits in `EncoderTuning.winogradMaximumKernelBytes`; otherwise nine `sgemm`s per column band,
+///   one per kernel tap, each reading the zero-bordered input shifted by the tap's offset — no im2col
+///   copy at all.
+/// - 1×1: one product over all planes of the batch.
 /// - Anything else (the RGB `conv_in`, the stride-2 downsample): im2col in bands of output rows
-///   (`Im2Col`, at most `im2colBandBytes` of columns at once), then one `sgemm` per band.
+///   (`Im2Col`, at most `EncoderTuning.im2colBandBytes` of columns at once), then one product per band.
+///
+/// Threads split independent outputs only (tiles, column blocks, bands of columns); every product is
+/// a single-threaded `sgemm` whose shape depends on the input's shape and the tuning's band sizes,
+/// never on `EncoderTuning.threads`.
 public struct Conv2D: Sendable {
     /// Padding of the reference module.
     public enum Padding: Sendable {
@@ -29,24 +34,9 @@ public struct Conv2D: Sendable {
     /// This 3×3 convolution takes the Winograd path (see the type's summary).
     public let usesWinograd: Bool
 
-    /// Inputs below this many channels use im2col even for 3×3 stride 1 (a `K = Cin` product is too thin).
-    nonisolated(unsafe) public static var shiftMinimumChannels = 16
-    /// Output columns per band of the shift path.
-    nonisolated(unsafe) public static var shiftBandColumns = 8192
-    /// Bytes of im2col columns per band.
-    nonisolated(unsafe) public static var im2colBandBytes = 32 << 20
-    /// Largest transformed kernel (36 · Cout · Cin floats, 4× the checkpoint's) kept for Winograd; bigger
-    /// 3×3 convolutions use the shift path. The default covers 1024 → 1024 channels, every 3×3
-    /// convolution of the presets (Emu3's transformed kernels take 1.45 GB; 40 MiB, which leaves its
-    /// 1024-channel level direct, saves 0.8 GB and costs ~15 % of its time). 0 turns Winograd off.
-    nonisolated(unsafe) public static var winogradMaximumKernelBytes = 160 << 20
-    /// Tiles (4×4 output pixels) per Winograd band.
-    nonisolated(unsafe) public static var winogradBandTiles = 1024
-
     /// A convolution from a checkpoint-layout kernel `[Cout][Cin][k][k]` and bias `[Cout]`.
     public init(weight: [Float], bias: [Float], inChannels: Int, outChannels: Int, kernel: Int,
-                stride: Int = 1, padding: Padding = .same,
-                winogradMaximumKernelBytes: Int = Conv2D.winogradMaximumKernelBytes) {
+                stride: Int = 1, padding: Padding = .same, tuning: EncoderTuning = EncoderTuning()) {
         precondition(weight.count == outChannels * inChannels * kernel * kernel && bias.count == outChannels)
         self.inChannels = inChannels
         self.outChannels = outChannels
@@ -54,11 +44,11 @@ public struct Conv2D: Sendable {
         self.stride = stride
         self.padding = padding
         self.bias = bias
-        let direct3x3 = kernel == 3 && stride == 1 && padding == .same && inChannels >= Self.shiftMinimumChannels
-        usesWinograd = direct3x3 && Winograd.points * outChannels * inChannels * 4 <= winogradMaximumKernelBytes
+        let direct3x3 = kernel == 3 && stride == 1 && padding == .same && inChannels >= tuning.shiftMinimumChannels
+        usesWinograd = direct3x3 && Winograd.points * outChannels * inChannels * 4 <= tuning.winogradMaximumKernelBytes
         usesShift = direct3x3 && !usesWinograd
         if usesWinograd {
-            packed = Winograd.transformKernel(weight, inChannels: inChannels, outChannels: outChannels)
+            packed = Winograd.transformKernel(weight, inChannels: inChannels, outChannels: outChannels, threads: tuning.threads)
         } else if usesShift {
             var p = [Float](repeating: 0, count: weight.count)
             let ci = inChannels, co = outChannels
@@ -71,12 +61,12 @@ public struct Conv2D: Sendable {
 
     /// Reads `name.weight` `[Cout, Cin, k, k]` and `name.bias` `[Cout]` from `source`.
     public init(_ source: inout some WeightSource, _ name: String, inChannels: Int, outChannels: Int,
-                kernel: Int, stride: Int = 1, padding: Padding = .same) throws(VQError) {
+                kernel: Int, stride: Int = 1, padding: Padding = .same, tuning: EncoderTuning) throws(VQError) {
         let w = try source.tensor(name + ".weight", shape: [outChannels, inChannels, kernel, kernel],
                                   role: .convWeight(fanIn: inChannels * kernel * kernel))
         let b = try source.tensor(name + ".bias", shape: [outChannels], role: .convBias)
         self.init(weight: w, bias: b, inChannels: inChannels, outChannels: outChannels, kernel: kernel,
-                  stride: stride, padding: padding)
+                  stride: stride, padding: padding, tuning: tuning)
     }
 
     /// Output size for an input of `size` pixels.
@@ -97,15 +87,16 @@ public struct Conv2D: Sendable {
     }
 
     /// The convolution of `x` (new map, zero border).
-    public func callAsFunction(_ x: FeatureMap) -> FeatureMap {
+    public func callAsFunction(_ x: FeatureMap, _ tuning: EncoderTuning) -> FeatureMap {
         precondition(x.channels == inChannels, "Conv2D: \(x.channels) input channels, expected \(inChannels)")
         var out = FeatureMap(channels: outChannels, batch: x.batch, height: outputSize(x.height), width: outputSize(x.width))
-        apply(x, into: &out, accumulate: false)
+        apply(x, into: &out, accumulate: false, tuning: tuning)
         return out
     }
 
     /// Writes (or with `accumulate`, adds) the convolution of `x` into `out`, bias included, border kept zero.
-    public func apply(_ x: FeatureMap, into out: inout FeatureMap, accumulate: Bool, addBias: Bool = true) {
+    public func apply(_ x: FeatureMap, into out: inout FeatureMap, accumulate: Bool, addBias: Bool = true,
+                      tuning: EncoderTuning) {
         let ho = outputSize(x.height), wo = outputSize(x.width)
         precondition(out.channels == outChannels && out.height == ho && out.width == wo && out.batch == x.batch)
         let total = out.channelStride
@@ -117,17 +108,19 @@ public struct Conv2D: Sendable {
                         let src = inBuf.baseAddress!, w = wBuf.baseAddress!, dst = outBuf.baseAddress!
                         if kernel == 1 && stride == 1 {
                             if addBias || accumulate { Self.fillBias(dst, bias: addBias ? bBuf.baseAddress : nil, channels: co, stride: total, range: 0..<total, keep: accumulate) }
-                            BLAS.sgemm(m: co, n: total, k: ci, a: w, lda: ci, b: src, ldb: total,
-                                       beta: (addBias || accumulate) ? 1 : 0, c: dst, ldc: total)
+                            BLAS.sgemmInColumnBlocks(m: co, n: total, k: ci, a: w, lda: ci, b: src, ldb: total,
+                                                     beta: (addBias || accumulate) ? 1 : 0, c: dst, ldc: total,
+                                                     threads: tuning.threads)
                         } else if usesWinograd {
                             Winograd.convolve(input: src, kernel: w, bias: addBias ? bBuf.baseAddress : nil, output: dst,
                                               inChannels: ci, outChannels: co, batch: x.batch, height: x.height, width: x.width,
-                                              accumulate: accumulate, bandTiles: Self.winogradBandTiles)
+                                              accumulate: accumulate, bandTiles: tuning.winogradBandTiles, threads: tuning.threads)
                         } else if usesShift {
                             shiftProduct(src, w, addBias ? bBuf.baseAddress : nil, dst, paddedWidth: x.paddedWidth,
-                                         total: total, accumulate: accumulate)
+                                         total: total, accumulate: accumulate, tuning: tuning)
                         } else {
-                            im2colProduct(src, w, addBias ? bBuf.baseAddress : nil, dst, x: x, ho: ho, wo: wo, accumulate: accumulate)
+                            im2colProduct(src, w, addBias ? bBuf.baseAddress : nil, dst, x: x, ho: ho, wo: wo,
+                                          accumulate: accumulate, tuning: tuning)
                         }
                     }
                 }
@@ -150,29 +143,32 @@ public struct Conv2D: Sendable {
         }
     }
 
+    /// Bands of `shiftBandColumns` output columns, each written by nine accumulating products (one
+    /// per tap, in tap order); the bands are independent and spread over the threads.
     private func shiftProduct(_ src: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
-                              _ dst: UnsafeMutablePointer<Float>, paddedWidth pw: Int, total: Int, accumulate: Bool) {
+                              _ dst: UnsafeMutablePointer<Float>, paddedWidth pw: Int, total: Int, accumulate: Bool,
+                              tuning: EncoderTuning) {
         let co = outChannels, ci = inChannels
         let first = pw + 1, end = total - pw - 1
-        var j0 = first
-        let band = max(Self.shiftBandColumns, pw)
-        while j0 < end {
-            let j1 = min(end, j0 + band)
+        let band = max(tuning.shiftBandColumns, pw)
+        let bands = (max(0, end - first) + band - 1) / band
+        Parallel.forEach(bands, threads: tuning.threads) { index in
+            let j0 = first + index * band, j1 = min(end, j0 + band)
             Self.fillBias(dst, bias: bias, channels: co, stride: total, range: j0..<j1, keep: accumulate)
             for t in 0..<9 {
                 let shift = (t / 3 - 1) * pw + (t % 3 - 1)
                 BLAS.sgemm(m: co, n: j1 - j0, k: ci, a: w + t * co * ci, lda: ci, b: src + j0 + shift, ldb: total,
                            beta: 1, c: dst + j0, ldc: total)
             }
-            j0 = j1
         }
     }
 
     private func im2colProduct(_ src: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ bias: UnsafePointer<Float>?,
-                               _ dst: UnsafeMutablePointer<Float>, x: FeatureMap, ho: Int, wo: Int, accumulate: Bool) {
+                               _ dst: UnsafeMutablePointer<Float>, x: FeatureMap, ho: Int, wo: Int, accumulate: Bool,
+                               tuning: EncoderTuning) {
         let co = outChannels, k = inChannels * kernel * kernel
         let pwo = wo + 2, rowsTotal = x.batch * (ho + 2), total = x.batch * (ho + 2) * pwo
-        let bandRows = max(1, min(rowsTotal, Self.im2colBandBytes / max(1, k * pwo * 4)))
+        let bandRows = max(1, min(rowsTotal, tuning.im2colBandBytes / max(1, k * pwo * 4)))
         let offset = padding == .bottomRight ? 1 : 1 - kernel / 2
         let columns = UnsafeMutablePointer<Float>.allocate(capacity: k * bandRows * pwo)
         defer { columns.deallocate() }
@@ -182,9 +178,10 @@ public struct Conv2D: Sendable {
             let n = (r1 - r0) * pwo
             Im2Col.fill(columns: columns, input: src, inChannels: inChannels, batch: x.batch, inHeight: x.height,
                         inWidth: x.width, outHeight: ho, outWidth: wo, kernel: kernel, stride: stride, offset: offset,
-                        rows: r0..<r1)
+                        rows: r0..<r1, threads: tuning.threads)
             Self.fillBias(dst, bias: bias, channels: co, stride: total, range: r0 * pwo..<r1 * pwo, keep: accumulate)
-            BLAS.sgemm(m: co, n: n, k: k, a: w, lda: k, b: columns, ldb: n, beta: 1, c: dst + r0 * pwo, ldc: total)
+            BLAS.sgemmInColumnBlocks(m: co, n: n, k: k, a: w, lda: k, b: columns, ldb: n, beta: 1, c: dst + r0 * pwo,
+                                     ldc: total, threads: tuning.threads)
             r0 = r1
         }
     }

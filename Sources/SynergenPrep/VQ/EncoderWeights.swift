@@ -26,16 +26,18 @@ public struct EncoderWeights: Sendable {
     public let normOut: GroupNorm
     public let convOut: Conv2D
 
-    public init(_ source: inout some WeightSource, config: VQConfig) throws(VQError) {
+    /// Reads every tensor from `source`; `tuning` chooses each 3×3 convolution's path.
+    public init(_ source: inout some WeightSource, config: VQConfig, tuning: EncoderTuning) throws(VQError) {
         let keys = CheckpointKeys(family: config.family)
-        convIn = try Conv2D(&source, keys.convIn, inChannels: config.inChannels, outChannels: config.ch, kernel: 3)
+        convIn = try Conv2D(&source, keys.convIn, inChannels: config.inChannels, outChannels: config.ch, kernel: 3, tuning: tuning)
         var levels: [DownLevel] = []
         var blockIn = config.ch
         for i in 0..<config.levels {
             let blockOut = config.ch * config.chMult[i]
             var blocks: [ResnetBlock] = [], attns: [AttentionBlock] = []
             for j in 0..<config.numResBlocks {
-                blocks.append(try ResnetBlock(&source, keys.block(level: i, index: j), inChannels: blockIn, outChannels: blockOut))
+                blocks.append(try ResnetBlock(&source, keys.block(level: i, index: j), inChannels: blockIn, outChannels: blockOut,
+                                              tuning: tuning))
                 blockIn = blockOut
                 if config.attentionLevels.contains(i) {
                     attns.append(try AttentionBlock(&source, keys.attention(level: i, index: j), channels: blockIn))
@@ -43,32 +45,32 @@ public struct EncoderWeights: Sendable {
             }
             let ds = i == config.levels - 1 ? nil
                 : try Conv2D(&source, keys.downsample(level: i), inChannels: blockIn, outChannels: blockIn,
-                             kernel: 3, stride: 2, padding: .bottomRight)
+                             kernel: 3, stride: 2, padding: .bottomRight, tuning: tuning)
             levels.append(DownLevel(block: blocks, attn: attns, downsample: ds))
         }
         down = levels
-        mid = Mid(block1: try ResnetBlock(&source, keys.midBlock1, inChannels: blockIn, outChannels: blockIn),
+        mid = Mid(block1: try ResnetBlock(&source, keys.midBlock1, inChannels: blockIn, outChannels: blockIn, tuning: tuning),
                   attn1: try AttentionBlock(&source, keys.midAttention, channels: blockIn),
-                  block2: try ResnetBlock(&source, keys.midBlock2, inChannels: blockIn, outChannels: blockIn))
+                  block2: try ResnetBlock(&source, keys.midBlock2, inChannels: blockIn, outChannels: blockIn, tuning: tuning))
         normOut = try GroupNorm(&source, keys.normOut, channels: blockIn)
-        convOut = try Conv2D(&source, keys.convOut, inChannels: blockIn, outChannels: config.zChannels, kernel: 3)
+        convOut = try Conv2D(&source, keys.convOut, inChannels: blockIn, outChannels: config.zChannels, kernel: 3, tuning: tuning)
     }
 
     /// Runs the body on `x` (`[3][N]` planes).
-    public func callAsFunction(_ x: FeatureMap) -> FeatureMap {
-        var h = convIn(x)
+    public func callAsFunction(_ x: FeatureMap, _ tuning: EncoderTuning) -> FeatureMap {
+        var h = convIn(x, tuning)
         for level in down {
             for (j, block) in level.block.enumerated() {
-                h = block(h)
-                if !level.attn.isEmpty { h = level.attn[j](h) }
+                h = block(h, tuning)
+                if !level.attn.isEmpty { h = level.attn[j](h, tuning) }
             }
-            if let ds = level.downsample { h = ds(h) }
+            if let ds = level.downsample { h = ds(h, tuning) }
         }
-        h = mid.block1(h)
-        h = mid.attn1(h)
-        h = mid.block2(h)
-        h = normOut(h, swish: true)
-        return convOut(h)
+        h = mid.block1(h, tuning)
+        h = mid.attn1(h, tuning)
+        h = mid.block2(h, tuning)
+        h = normOut(h, swish: true, tuning)
+        return convOut(h, tuning)
     }
 
     /// Matrix-product FLOPs of the body for one `size`×`size` image (convolutions, attention products;

@@ -5,7 +5,8 @@ import _Builtin_intrinsics.intel
 
 /// `nn.GroupNorm(32, C, eps: 1e-6, affine: true)`, optionally fused with swish (`x·σ(x)`), the
 /// normalisation in front of every convolution and attention block of the VQGAN encoders.
-/// Statistics are accumulated in `Double` per (image, group) over the interior of the planes.
+/// Statistics are accumulated in `Double` per (image, group) over the interior of the planes, one
+/// (image, group) per thread, row by row in a fixed order.
 public struct GroupNorm: Sendable {
     public let channels: Int
     public let groups: Int
@@ -30,22 +31,23 @@ public struct GroupNorm: Sendable {
     }
 
     /// The normalised (and with `swish`, activated) copy of `x`.
-    public func callAsFunction(_ x: FeatureMap, swish: Bool) -> FeatureMap {
+    public func callAsFunction(_ x: FeatureMap, swish: Bool, _ tuning: EncoderTuning) -> FeatureMap {
         var out = FeatureMap(channels: x.channels, batch: x.batch, height: x.height, width: x.width)
         x.data.withUnsafeBufferPointer { s in
             out.data.withUnsafeMutableBufferPointer { d in
                 apply(source: s.baseAddress!, destination: d.baseAddress!,
-                      map: (x.channels, x.batch, x.height, x.width), swish: swish)
+                      map: (x.channels, x.batch, x.height, x.width), swish: swish, threads: tuning.threads)
             }
         }
         return out
     }
 
     /// Normalises `x` in place.
-    public func applyInPlace(_ x: inout FeatureMap, swish: Bool) {
+    public func applyInPlace(_ x: inout FeatureMap, swish: Bool, _ tuning: EncoderTuning) {
         let shape = (x.channels, x.batch, x.height, x.width)
         x.data.withUnsafeMutableBufferPointer { d in
-            apply(source: UnsafePointer(d.baseAddress!), destination: d.baseAddress!, map: shape, swish: swish)
+            apply(source: UnsafePointer(d.baseAddress!), destination: d.baseAddress!, map: shape, swish: swish,
+                  threads: tuning.threads)
         }
     }
 
@@ -70,7 +72,7 @@ public struct GroupNorm: Sendable {
     }
 
     private func apply(source: UnsafePointer<Float>, destination: UnsafeMutablePointer<Float>,
-                       map: (channels: Int, batch: Int, height: Int, width: Int), swish: Bool) {
+                       map: (channels: Int, batch: Int, height: Int, width: Int), swish: Bool, threads: Int) {
         precondition(map.channels == channels, "GroupNorm: \(map.channels) channels, expected \(channels)")
         let n = map.batch, h = map.height, w = map.width
         let pw = w + 2, pl = (h + 2) * pw, cs = n * pl
@@ -86,7 +88,7 @@ public struct GroupNorm: Sendable {
                 weight.withUnsafeBufferPointer { wt in
                     bias.withUnsafeBufferPointer { bs in
                         let wtP = UnsafeRawPointer(wt.baseAddress!), bsP = UnsafeRawPointer(bs.baseAddress!)
-                        Parallel.forEach(n * groups) { item in
+                        Parallel.forEach(n * groups, threads: threads) { item in
                             let b = item / groups, g = item % groups
                             let s = src.assumingMemoryBound(to: Float.self)
                             var sum = 0.0, sumSq = 0.0
@@ -109,7 +111,7 @@ public struct GroupNorm: Sendable {
                         }
                     }
                 }
-                Parallel.forEach(channels * n) { item in
+                Parallel.forEach(channels * n, threads: threads) { item in
                     let a = scP.assumingMemoryBound(to: Float.self)[item], o = shP.assumingMemoryBound(to: Float.self)[item]
                     let s = src.assumingMemoryBound(to: Float.self) + item * pl
                     let d = dstRaw.assumingMemoryBound(to: Float.self) + item * pl

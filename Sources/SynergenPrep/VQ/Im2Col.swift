@@ -12,14 +12,14 @@ public enum Im2Col {
     public static func fill(columns: UnsafeMutablePointer<Float>, input: UnsafePointer<Float>,
                             inChannels: Int, batch: Int, inHeight: Int, inWidth: Int,
                             outHeight: Int, outWidth: Int, kernel: Int, stride: Int, offset: Int,
-                            rows: Range<Int>) {
+                            rows: Range<Int>, threads: Int) {
         let pwi = inWidth + 2, pli = (inHeight + 2) * pwi, csi = batch * pli
         let pwo = outWidth + 2, pho = outHeight + 2
         let n = rows.count * pwo
         let kk = kernel * kernel
         let k = inChannels * kk
         let columns = UnsafeMutableRawPointer(columns)
-        Parallel.chunks(k, minimumChunk: 1) { range in
+        Parallel.chunks(k, threads: threads) { range in
             let cols = columns.assumingMemoryBound(to: Float.self)
             for krow in range {
                 let c = krow / kk, t = krow % kk, dy = t / kernel, dx = t % kernel

@@ -1,16 +1,14 @@
 import Dispatch
-import Foundation
 
-/// Splits CPU-bound loops of the encoder (norms, im2col, softmax) over the cores. The matrix
-/// products run on OpenBLAS's own threads; these loops run between them, never at the same time.
+/// Spreads the encoder's loops over threads. Every caller partitions independent outputs (rows,
+/// channels, tiles, column blocks of a product), never a sum, so the thread count decides only who
+/// computes an output, not how: results are the same for any `threads`.
 public enum Parallel {
-    /// Worker count for the encoder's own loops (defaults to the active processor count).
-    nonisolated(unsafe) public static var workers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
-
-    /// Runs `body` on contiguous sub-ranges of `0..<count`, at most `workers` at once.
+    /// Runs `body` on contiguous sub-ranges of `0..<count`, at most `threads` at once; each index
+    /// is visited exactly once.
     @inlinable
-    public static func chunks(_ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
-        let w = min(workers, max(1, count / max(1, minimumChunk)))
+    public static func chunks(_ count: Int, threads: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
+        let w = min(threads, max(1, count / max(1, minimumChunk)))
         if w <= 1 { body(0..<count); return }
         // The chunks are disjoint and `concurrentPerform` returns after all of them: the body's
         // captures (buffer pointers) are only used while the caller waits.
@@ -23,10 +21,10 @@ public enum Parallel {
         }
     }
 
-    /// Runs `body(i)` for every `i` in `0..<count`, spread over the workers.
+    /// Runs `body(i)` for every `i` in `0..<count`, spread over `threads`.
     @inlinable
-    public static func forEach(_ count: Int, _ body: (Int) -> Void) {
-        chunks(count) { r in for i in r { body(i) } }
+    public static func forEach(_ count: Int, threads: Int, _ body: (Int) -> Void) {
+        chunks(count, threads: threads) { r in for i in r { body(i) } }
     }
 }
 

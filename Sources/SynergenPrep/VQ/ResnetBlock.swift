@@ -10,15 +10,17 @@ public struct ResnetBlock: Sendable {
     public let conv2: Conv2D
     public let ninShortcut: Conv2D?
 
-    public init(_ source: inout some WeightSource, _ name: String, inChannels: Int, outChannels: Int) throws(VQError) {
+    public init(_ source: inout some WeightSource, _ name: String, inChannels: Int, outChannels: Int,
+                tuning: EncoderTuning) throws(VQError) {
         self.inChannels = inChannels
         self.outChannels = outChannels
         norm1 = try GroupNorm(&source, name + ".norm1", channels: inChannels)
-        conv1 = try Conv2D(&source, name + ".conv1", inChannels: inChannels, outChannels: outChannels, kernel: 3)
+        conv1 = try Conv2D(&source, name + ".conv1", inChannels: inChannels, outChannels: outChannels, kernel: 3, tuning: tuning)
         norm2 = try GroupNorm(&source, name + ".norm2", channels: outChannels)
-        conv2 = try Conv2D(&source, name + ".conv2", inChannels: outChannels, outChannels: outChannels, kernel: 3)
+        conv2 = try Conv2D(&source, name + ".conv2", inChannels: outChannels, outChannels: outChannels, kernel: 3, tuning: tuning)
         ninShortcut = inChannels == outChannels ? nil
-            : try Conv2D(&source, name + ".nin_shortcut", inChannels: inChannels, outChannels: outChannels, kernel: 1)
+            : try Conv2D(&source, name + ".nin_shortcut", inChannels: inChannels, outChannels: outChannels, kernel: 1,
+                         tuning: tuning)
     }
 
     /// Matrix-product FLOPs for one `height`×`width` image (`executed`: see `Conv2D.flops`).
@@ -27,20 +29,20 @@ public struct ResnetBlock: Sendable {
             + (ninShortcut?.flops(height: height, width: width) ?? 0)
     }
 
-    public func callAsFunction(_ x: FeatureMap) -> FeatureMap {
+    public func callAsFunction(_ x: FeatureMap, _ tuning: EncoderTuning) -> FeatureMap {
         var h: FeatureMap
         do {
-            let a = norm1(x, swish: true)
-            h = conv1(a)
+            let a = norm1(x, swish: true, tuning)
+            h = conv1(a, tuning)
         }
-        norm2.applyInPlace(&h, swish: true)
+        norm2.applyInPlace(&h, swish: true, tuning)
         var out: FeatureMap
         if let ninShortcut {
-            out = ninShortcut(x)
-            conv2.apply(h, into: &out, accumulate: true)
+            out = ninShortcut(x, tuning)
+            conv2.apply(h, into: &out, accumulate: true, tuning: tuning)
         } else {
             out = x
-            conv2.apply(h, into: &out, accumulate: true)
+            conv2.apply(h, into: &out, accumulate: true, tuning: tuning)
         }
         return out
     }

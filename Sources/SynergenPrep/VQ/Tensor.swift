@@ -86,13 +86,13 @@ public struct FeatureMap: Sendable {
     }
 
     /// `self += other` elementwise (borders stay zero).
-    public mutating func add(_ other: FeatureMap) {
+    public mutating func add(_ other: FeatureMap, threads: Int) {
         precondition(data.count == other.data.count, "FeatureMap.add: shape mismatch")
         data.withUnsafeMutableBufferPointer { d in
             other.data.withUnsafeBufferPointer { s in
                 let n = d.count
                 let dp = d.baseAddress!, sp = s.baseAddress!
-                Parallel.chunks(n, minimumChunk: 1 << 16) { r in
+                Parallel.chunks(n, threads: threads, minimumChunk: 1 << 16) { r in
                     for i in r { dp[i] += sp[i] }
                 }
             }

@@ -5,8 +5,19 @@ import Foundation
 /// Chameleon follow it with a 1×1 `quant_conv`, Emu3 with its temporal tail (`TemporalTail`);
 /// then `quantize` finds the nearest codes.
 ///
-/// Threading: the matrix products run on OpenBLAS's threads (`BLAS.threads`, set it to the core
-/// count when one encoder runs at a time); the loops between them use `Parallel.workers`.
+/// **Thread invariance.** The latents (and so the codes) of a batch are a function of its pixels, the
+/// weights and the tuning's path and band choices alone — never of `tuning.threads`, of how many
+/// encoders run at once, or of which thread computes what:
+/// - OpenBLAS runs single-threaded (`BLAS.useOneThread()` at every encode): its multi-threaded
+///   `sgemm` sums K in other blocks than its single-threaded one.
+/// - Every product is cut into calls whose shapes follow from the input's shape and the band sizes
+///   (Winograd's 36 products per band of tiles, im2col and shift bands, column blocks of
+///   `BLAS.columnBlock(n)`); threads only take whole calls.
+/// - The loops between products (GroupNorm statistics per image and group, softmax per row, the
+///   nearest code per vector, the Winograd transforms, im2col) give each thread whole outputs and
+///   sum inside an output in one fixed order.
+/// The code search takes the first minimum on exact ties. Other CPUs may pick other OpenBLAS
+/// kernels and so other bits: the guarantee is per machine type, not across them.
 public struct VQEncoder: Sendable {
     public let config: VQConfig
     public let encoder: EncoderWeights
@@ -21,28 +32,33 @@ public struct VQEncoder: Sendable {
     public var maxBatch = 0
     /// Bytes one feature map at full resolution may take when `maxBatch` is 0.
     public var memoryBudgetBytes = 600 << 20
+    /// Threads and band sizes of every encode; its convolution paths were applied when the encoder
+    /// was built. Copies of one encoder share the weights, so each worker may hold its own tuning.
+    public var tuning: EncoderTuning
 
     /// Builds the encoder, asking `source` for every tensor by checkpoint name.
-    public init(config: VQConfig, source: inout some WeightSource) throws(VQError) {
+    public init(config: VQConfig, source: inout some WeightSource, tuning: EncoderTuning = EncoderTuning()) throws(VQError) {
         try config.validate()
         self.config = config
-        encoder = try EncoderWeights(&source, config: config)
+        self.tuning = tuning
+        BLAS.useOneThread()
+        encoder = try EncoderWeights(&source, config: config, tuning: tuning)
         if config.family == .emu3 {
-            temporalTail = try TemporalTail(&source, config: config)
+            temporalTail = try TemporalTail(&source, config: config, tuning: tuning)
             quantConv = nil
         } else {
             temporalTail = nil
             quantConv = try Conv2D(&source, CheckpointKeys(family: config.family).quantConv,
-                                   inChannels: config.zChannels, outChannels: config.codeDim, kernel: 1)
+                                   inChannels: config.zChannels, outChannels: config.codeDim, kernel: 1, tuning: tuning)
         }
         quantize = try Codebook(&source, config: config)
     }
 
     /// Loads the encoder from a safetensors checkpoint (decoder tensors are ignored). The file is
     /// unmapped once the weights are converted.
-    public init(config: VQConfig, weightsPath: String) throws(VQError) {
+    public init(config: VQConfig, weightsPath: String, tuning: EncoderTuning = EncoderTuning()) throws(VQError) {
         var store = try WeightStore(path: weightsPath)
-        try self.init(config: config, source: &store)
+        try self.init(config: config, source: &store, tuning: tuning)
     }
 
     /// Code grid size for an `height`×`width` input.
@@ -65,9 +81,10 @@ public struct VQEncoder: Sendable {
 
     /// The pre-quantisation latents `[codeDim][N]` planes of `x` (`[3][N]` planes).
     public func latents(_ x: FeatureMap) -> FeatureMap {
-        let body = encoder(x)
-        if let tail = temporalTail { return tail(body).last! }
-        return quantConv!(body)
+        BLAS.useOneThread()
+        let body = encoder(x, tuning)
+        if let tail = temporalTail { return tail(body, tuning).last! }
+        return quantConv!(body, tuning)
     }
 
     /// Encodes `batch` images of `height`×`width` given as `[N, 3, H, W]` floats in [−1, 1].
@@ -95,7 +112,7 @@ public struct VQEncoder: Sendable {
             let d = config.codeDim, hw = grid.rows * grid.cols
             var vectors = [Float](repeating: 0, count: n * hw * d)
             for b in 0..<n { for c in 0..<d { for p in 0..<hw { vectors[(b * hw + p) * d + c] = flat[(b * d + c) * hw + p] } } }
-            let all = quantize.nearest(vectors)
+            let all = quantize.nearest(vectors, tuning)
             for b in 0..<n { codes.append(Array(all[(b * hw)..<((b + 1) * hw)])) }
             start += n
         }
@@ -115,22 +132,5 @@ public struct VQEncoder: Sendable {
         let widest = config.ch * (config.chMult.first ?? 1)
         let bytes = widest * (height + 2) * (width + 2) * 4
         return max(1, memoryBudgetBytes / max(1, bytes))
-    }
-}
-
-/// glibc's `mallopt` (declared in malloc.h, which the Glibc module does not import).
-@_silgen_name("mallopt") private func glibcMallopt(_ parameter: Int32, _ value: Int32) -> Int32
-
-extension VQEncoder {
-    /// Makes glibc serve large allocations from the heap and keep freed memory
-    /// (`mallopt(M_MMAP_MAX, 0)`, `mallopt(M_TRIM_THRESHOLD, max)`): every layer allocates feature
-    /// maps of up to hundreds of MB, and fresh mappings cost a page fault per 4 KiB (seconds of
-    /// system time per Emu3 512 view). Process-wide; call once before encoding (the CLI and the
-    /// benchmark do). Linux only; a no-op elsewhere.
-    public static func keepFreedMemoryForReuse() {
-        #if os(Linux)
-        _ = glibcMallopt(-4, 0)           // M_MMAP_MAX
-        _ = glibcMallopt(-1, Int32.max)   // M_TRIM_THRESHOLD
-        #endif
     }
 }

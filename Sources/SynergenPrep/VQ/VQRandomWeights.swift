@@ -20,8 +20,8 @@ public enum VQRandomWeights {
     }
 
     /// The encoder built directly from `seed` (same weights as `file(config:seed:)` in F32).
-    public static func encoder(config: VQConfig, seed: UInt64) throws(VQError) -> VQEncoder {
+    public static func encoder(config: VQConfig, seed: UInt64, tuning: EncoderTuning = EncoderTuning()) throws(VQError) -> VQEncoder {
         var source = RandomWeights(seed: seed, keepValues: false)
-        return try VQEncoder(config: config, source: &source)
+        return try VQEncoder(config: config, source: &source, tuning: tuning)
     }
 }

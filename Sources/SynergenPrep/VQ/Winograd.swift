@@ -6,7 +6,9 @@
 /// `Double` once, at load time.
 ///
 /// Tiles are taken a band of tile rows at a time (`bandTiles` tiles), so the transformed input and
-/// output stay bounded (36 · (Cin + Cout) · `bandTiles` floats) whatever the map size. Edge tiles of
+/// output stay bounded (36 · (Cin + Cout) · `bandTiles` floats) whatever the map size. Bands run on
+/// across the images of a batch, so a product's shape follows from the batch's geometry and
+/// `bandTiles`, never from the thread count; each product is one single-threaded `sgemm`. Edge tiles of
 /// maps whose sides are not multiples of 4 read zeros beyond the border and write only the pixels
 /// that exist.
 enum Winograd {
@@ -24,14 +26,14 @@ enum Winograd {
     ]
 
     /// The transformed kernel `[36][Cout][Cin]` of a checkpoint-layout kernel `[Cout][Cin][3][3]`.
-    static func transformKernel(_ weight: [Float], inChannels ci: Int, outChannels co: Int) -> [Float] {
+    static func transformKernel(_ weight: [Float], inChannels ci: Int, outChannels co: Int, threads: Int) -> [Float] {
         precondition(weight.count == co * ci * 9)
         var u = [Float](repeating: 0, count: points * co * ci)
         let g = Self.g
         weight.withUnsafeBufferPointer { wBuf in
             u.withUnsafeMutableBufferPointer { uBuf in
                 let w = wBuf.baseAddress!, out = uBuf.baseAddress!
-                Parallel.chunks(co) { range in
+                Parallel.chunks(co, threads: threads) { range in
                     var tmp = [Double](repeating: 0, count: 18)   // G·k, 6×3
                     for o in range {
                         for c in 0..<ci {
@@ -60,7 +62,7 @@ enum Winograd {
     /// `bias` (if any) is added. The output's border is not written.
     static func convolve(input src: UnsafePointer<Float>, kernel u: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
                          output dst: UnsafeMutablePointer<Float>, inChannels ci: Int, outChannels co: Int,
-                         batch: Int, height h: Int, width w: Int, accumulate: Bool, bandTiles: Int) {
+                         batch: Int, height h: Int, width w: Int, accumulate: Bool, bandTiles: Int, threads: Int) {
         let geometry = Geometry(batch: batch, height: h, width: w)
         let bandRows = max(1, min(geometry.tileRows, bandTiles / geometry.tilesPerRow))
         let capacity = bandRows * geometry.tilesPerRow
@@ -71,7 +73,7 @@ enum Winograd {
         while r0 < geometry.tileRows {
             let rows = r0..<min(geometry.tileRows, r0 + bandRows)
             let tiles = rows.count * geometry.tilesPerRow
-            Parallel.chunks(ci) { channels in
+            Parallel.chunks(ci, threads: threads) { channels in
                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: points * geometry.tilesPerRow)
                 defer { scratch.deallocate() }
                 for c in channels {
@@ -82,19 +84,15 @@ enum Winograd {
                     }
                 }
             }
-            // The 36 products are independent: with several workers each takes whole products on a
-            // single-threaded OpenBLAS (measured 1.0–1.3× faster than splitting every product).
-            let workers = Parallel.workers
-            let blasThreads = BLAS.threads
-            if workers > 1 { BLAS.threads = 1 }
-            Parallel.chunks(points) { range in
+            // The 36 products are independent: each thread takes whole products, each one
+            // single-threaded `sgemm` (measured 1.0–1.3× faster than splitting every product).
+            Parallel.chunks(points, threads: threads) { range in
                 for p in range {
                     BLAS.sgemm(m: co, n: tiles, k: ci, a: u + p * co * ci, lda: ci, b: v + p * ci * tiles, ldb: tiles,
                                beta: 0, c: m + p * co * tiles, ldc: tiles)
                 }
             }
-            if workers > 1 { BLAS.threads = blasThreads }
-            Parallel.chunks(co) { channels in
+            Parallel.chunks(co, threads: threads) { channels in
                 let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 40 * geometry.tilesPerRow)
                 defer { scratch.deallocate() }
                 for o in channels {
