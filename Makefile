@@ -1,5 +1,5 @@
 # The two set-up commands of the README: `make demo` and `make test`. Each installs what it needs.
-.PHONY: deps demo test test-fixtures bench bench-decode bench-preprocess bench-text bench-vq bench-pack
+.PHONY: deps demo test test-fixtures test-determinism bench bench-decode bench-preprocess bench-text bench-vq bench-pack
 
 BIN := .build/release/synergen-prep
 DEMO := shards/demo
@@ -25,12 +25,20 @@ test-fixtures: deps
 	python3 scripts/make_decode_fixtures.py
 	python3 scripts/make_image_fixtures.py
 	python3 scripts/make_text_fixtures.py
+	python3 scripts/make_vq_photo_fixtures.py
 
 test: test-fixtures
 	swift build
 	swift test
 	bash scripts/make_pack_fixtures.sh
 	PYTHONPATH=python python3 -m pytest -q python/tests
+
+# The VQ thread/worker-invariance tests at full size (512 px views, s2 preset) on an optimised build
+# (minutes; `make test` runs them at 256 px, s1).
+test-determinism: test-fixtures
+	swift build -c release -Xswiftc -enable-testing --build-tests
+	SYNERGEN_DETERMINISM_SIZE=512 SYNERGEN_DETERMINISM_STAGE=s2 \
+	    swift test -c release -Xswiftc -enable-testing --skip-build --filter VQDeterminismTests
 
 # Benchmarks against the Python references, side by side in one run (release builds).
 bench: bench-decode bench-preprocess bench-text bench-vq bench-pack
