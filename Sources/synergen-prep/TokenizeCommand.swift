@@ -108,7 +108,7 @@ struct TokenizeCommand: ParsableCommand {
             tokenizerSHA256: try SHA256.hex(file: tokenizerPath),
             dctDownscale: dctDownscale, maxPixels: decode.maxPixels, maxMemberBytes: decode.maxMemberMib << 20)
         do { try config.validate() } catch {
-            StandardError.write("error: \(error)\n")
+            StandardError.write("error: \(error.withFlags)\n")
             throw ExitCode(2)
         }
         // One encoder for all shard jobs, loaded when the first shard needs it (not when all are done).
