@@ -33,3 +33,23 @@ public struct TokenizeSummary: Sendable {
         images += stats.views.values.reduce(0, +)
     }
 }
+
+/// How a tokenize run ended, for the caller's exit status.
+public enum TokenizeOutcome: Sendable, Equatable {
+    case succeeded
+    /// A shard failed (no done-marker: redone next time), or no sample of the inputs could be read.
+    case failed
+    /// More than the allowed share of the samples read is bad.
+    case tooManyBadSamples(bad: Int, read: Int)
+}
+
+extension TokenizeSummary {
+    /// The run's outcome when at most `maxErrorRate` of the samples read may be bad.
+    public func outcome(maxErrorRate: Double) -> TokenizeOutcome {
+        if !failed.isEmpty || (samplesIn == 0 && shards > 0) { return .failed }
+        if samplesIn > 0 && Double(sampleErrors) / Double(samplesIn) > maxErrorRate {
+            return .tooManyBadSamples(bad: sampleErrors, read: samplesIn)
+        }
+        return .succeeded
+    }
+}
