@@ -52,7 +52,7 @@ struct PackCommand: ParsableCommand {
         guard seq >= 16 else { throw ValidationError("--seq must be at least 16") }
         guard (0...1).contains(cfgDrop) else { throw ValidationError("--cfg-drop must be between 0 and 1") }
         guard buffer >= 1, sequencesPerShard >= 1 else { throw ValidationError("--buffer and --sequences-per-shard must be at least 1") }
-        do { var o = PackOptions(); try o.parseMix(mix) } catch { throw ValidationError(error.description) }
+        do { var o = PackOptions(); try o.parseMix(mix) } catch { throw ValidationError(error.withFlags) }
     }
 
     func run() throws {
@@ -70,17 +70,17 @@ struct PackCommand: ParsableCommand {
         let run = PackRun(input: input, output: out, options: options, tokenizer: text, tokenizerSHA256: try SHA256.hex(file: tokenizerPath))
         let start = Date()
         let index: PackIndex, reused: Int
-        let shards = (try? PackRun.tokenizedShards(in: input).complete.count) ?? 0
+        let shards = (try? TokenizedFolder(input).shards().complete.count) ?? 0
         let progress = ProgressReporter(stage: "pack", totalShards: shards)
         defer { progress.finish() }
         do { (index, reused) = try run.run(progress: progress) } catch let error as PackError {
-            StandardError.write("error: \(error)\n")
+            StandardError.write("error: \(error.withFlags)\n")
             throw ExitCode(2)
         }
         let seconds = Date().timeIntervalSince(start)
         var stats = try PackedStats(folder: out)
         stats.problems = []
-        print(stats.text())
+        print(stats.text(advice: \.withFlags))
         print(String(format: "time: %.2f s, %.0f documents/s", seconds, Double(index.totals.documents) / max(seconds, 1e-9)))
         if reused > 0 { print("reused \(reused) of \(index.shards.count) packed shards written by an earlier run of the same inputs and options") }
         if index.totals.sequences == 0 { throw ExitCode(1) }

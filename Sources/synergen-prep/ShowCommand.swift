@@ -20,15 +20,20 @@ struct ShowCommand: ParsableCommand {
     @Flag(help: "Print the sequence's arrays as one JSON object (ids, modality, loss, position_ids, codes, cu_seqlens, documents, images) instead.")
     var json = false
 
+    /// Refuses a `--seq` outside the folder before any other work, for the listing and `--json` alike.
+    func validate() throws {
+        let count = try PackedDataset(folder: folder).count
+        guard seq >= 0 && seq < count else {
+            StandardError.write("error: --seq \(seq): the folder holds \(count) sequences\n")
+            throw ExitCode(2)
+        }
+    }
+
     func run() throws {
         let data = try PackedDataset(folder: folder)
         if json {
             print(try SequenceListing.json(try data.sequence(seq)))
             return
-        }
-        guard seq >= 0 && seq < data.count else {
-            StandardError.write("error: --seq \(seq): the folder holds \(data.count) sequences\n")
-            throw ExitCode(2)
         }
         let path = try ModelFiles.tokenizer(tokenizer)
         let sha = try SHA256.hex(file: path)

@@ -23,7 +23,7 @@ struct StatsCommand: ParsableCommand {
         if PackedStats.isPacked(folder) {
             var packed = try PackedStats(folder: folder)
             if verify { try packed.verify() }
-            print(json ? try packed.json() : packed.text())
+            print(json ? try packed.json() : packed.text(advice: \.withFlags))
             if let plot {
                 try AtomicFile.write(packed.plotPNG(), to: plot)
                 if !json { print("plot: \(plot) (\(PackedStats.plotLegend))") }

@@ -75,53 +75,37 @@ struct TokenizeCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let weights = try ModelFiles.vqWeights(vqWeights, preset: vqPreset)
-        let description = try VQConfig.describe(weightsFile: weights)
-        let vqConfig = description.config ?? VQConfig.preset(vqPreset)
-        if let seed = description.randomSeed {
+        let tokenizerPath = try ModelFiles.tokenizer(tokenizer)
+
+        VQEncoder.keepFreedMemoryForReuse()
+        let setup = try TokenizeSetup(
+            settings: TokenizeSettings(tasks: try parsedTasks(), tiling: stage, fold: TokenFold(parsing: fold)!, size: size,
+                                       dctDownscale: dctDownscale, maxPixels: decode.maxPixels,
+                                       maxMemberBytes: decode.maxMemberMib << 20, vqPreset: vqPreset),
+            weightsPath: weights, tokenizerPath: tokenizerPath)
+        if let seed = setup.randomWeightsSeed {
             StandardError.write("""
             ************************************************************************
             WARNING: \(weights) holds RANDOM VQ weights (vq init --seed \(seed)).
             The codes are fine for trying the pipeline and useless for training:
-            pass --vq-weights with a real \(vqConfig.family.rawValue) checkpoint.
+            pass --vq-weights with a real \(setup.vqConfig.family.rawValue) checkpoint.
             ************************************************************************
 
             """)
         }
-        let tokenizerPath = try ModelFiles.tokenizer(tokenizer)
-        let textTokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizerPath))
-
-        VQEncoder.keepFreedMemoryForReuse()
-        let side = vqConfig.gridSide(size)
-        let config = TokenizeConfig(
-            tasks: try parsedTasks(),
-            views: ImageViewOptions(generation: GenerationCropPolicy(size: size), tiling: stage.config(tileSize: size)),
-            fold: TokenFold(parsing: fold)!,
-            vq: VQIdentity(preset: description.config == nil ? vqPreset.rawValue : vqConfig.family.rawValue,
-                           weightsSHA256: try SHA256.hex(file: weights), codebookSize: vqConfig.codebookSize,
-                           gridRows: side, gridCols: side, randomWeights: description.randomSeed != nil),
-            tokenizerSHA256: try SHA256.hex(file: tokenizerPath),
-            dctDownscale: dctDownscale, maxPixels: decode.maxPixels, maxMemberBytes: decode.maxMemberMib << 20)
-        do { try config.validate() } catch {
-            StandardError.write("error: \(error)\n")
+        do { try setup.config.validate() } catch {
+            StandardError.write("error: \(error.withFlags)\n")
             throw ExitCode(2)
         }
-        // One encoder for all shard jobs, loaded when the first shard needs it (not when all are done).
-        // One shard at a time: the encoder gets every core; several at once: one thread each. The
-        // codes are the same either way (see `VQEncoder`).
-        let tuning = EncoderTuning(threads: EncoderTuning.threadsPerEncoder(
-            workers: workers.workers, cores: ProcessInfo.processInfo.activeProcessorCount))
-        let encoder = BuiltOnce { try VQEncoder(config: vqConfig, weightsPath: weights, tuning: tuning) }
-        let run = TokenizeRun(config: config, tokenizer: textTokenizer, folder: out, workers: workers.workers,
-                              overwrite: overwrite) {
-            try encoder.get()
-        }
         let progress = ProgressReporter(stage: "tokenize", totalShards: manifest.shards.count)
-        let summary = try run.run(manifest.shards, progress: progress)
+        let summary = try setup.run(manifest.shards, into: out, workers: workers.workers, overwrite: overwrite, progress: progress)
         progress.finish()
         print(Self.report(summary, out: out))
-        if !summary.failed.isEmpty || (summary.samplesIn == 0 && !manifest.shards.isEmpty) { throw ExitCode(1) }
-        if summary.samplesIn > 0 && Double(summary.sampleErrors) / Double(summary.samplesIn) > maxErrorRate {
-            StandardError.write("error: \(summary.sampleErrors) of \(summary.samplesIn) samples are bad, over --max-error-rate \(maxErrorRate)\n")
+        switch summary.outcome(maxErrorRate: maxErrorRate) {
+        case .succeeded: return
+        case .failed: throw ExitCode(1)
+        case .tooManyBadSamples(let bad, let read):
+            StandardError.write("error: \(bad) of \(read) samples are bad, over --max-error-rate \(maxErrorRate)\n")
             throw ExitCode(3)
         }
     }

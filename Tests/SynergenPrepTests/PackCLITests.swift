@@ -59,6 +59,11 @@ import Testing
         let (showCode, listing, showErr) = try Fixtures.run(["show", a, "--seq", "0", "--tokenizer", s.tokenizer])
         #expect(showCode == 0, "\(showErr)")
         #expect(listing.contains("[image 16×16 codes / 16 positions") && listing.contains("── document 0") && listing.contains("⟦"), "\(listing)")
+        // A sequence number outside the folder is refused before any work, with --json too.
+        for extra in [[], ["--json"]] {
+            let (badCode, _, badErr) = try Fixtures.run(["show", a, "--seq", "99999", "--tokenizer", s.tokenizer] + extra)
+            #expect(badCode == 2 && badErr.contains("--seq 99999: the folder holds"), "\(badErr)")
+        }
 
         // A tokenizer other than the shards' is refused.
         let other = s.folder.appendingPathComponent("other.json").path

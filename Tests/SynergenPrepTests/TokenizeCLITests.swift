@@ -58,7 +58,7 @@ import Testing
 
         // Decode check: unfolding a stored sample's codes gives exactly the grids `vq encode` prints.
         let shard = ShardLocation.file(s.folder.appendingPathComponent("in/demo-000001.tar").path)
-        let sample = try TokenizedShardReader(path: ShardTokenizer.outputPaths(for: shard, in: out).data).readAll()[2]
+        let sample = try TokenizedShardReader(path: TokenizedFolder(out).paths(for: shard.stem).data).readAll()[2]
         let members = try TarFixture.members(of: shard)
         let imagePath = s.folder.appendingPathComponent("image").path
         try Data(members["\(sample.key).jpg"] ?? members["\(sample.key).png"]!).write(to: URL(fileURLWithPath: imagePath))

@@ -128,7 +128,7 @@ struct BlockMeanEncoder: CodeGridEncoder {
         let config = try Self.config()
         let tokenizer = try Self.tokenizer()
         for shard in shards {
-            let paths = ShardTokenizer.outputPaths(for: shard, in: out.path)
+            let paths = TokenizedFolder(out.path).paths(for: shard.stem)
             let reader = try TokenizedShardReader(path: paths.data)
             #expect(reader.header.configHash == config.hash)
             let samples = try reader.readAll()
@@ -177,7 +177,7 @@ struct BlockMeanEncoder: CodeGridEncoder {
         let first = try outputs(out)
         #expect(try run(shards, into: out).skipped == 3)
         // A lost done-marker and a stale temporary file: that shard alone is redone, same bytes.
-        let paths = ShardTokenizer.outputPaths(for: shards[1], in: out.path)
+        let paths = TokenizedFolder(out.path).paths(for: shards[1].stem)
         try FileManager.default.removeItem(atPath: paths.stats)
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: paths.data + ".tmp-999999"))
         let again = try run(shards, into: out)
@@ -202,12 +202,12 @@ struct BlockMeanEncoder: CodeGridEncoder {
                                    "truncated-shard": 1, "duplicate-key": 1, "duplicate-extension": 1, "missing-shard": 1])
         #expect(summary.samplesOut == 2 + 3 + 2 + 2)
         let bad = try JSONDecoder().decode(ShardTokenizeStats.self, from: Data(contentsOf: URL(fileURLWithPath:
-            ShardTokenizer.outputPaths(for: shards[0], in: folder.path).stats)))
+            TokenizedFolder(folder.path).paths(for: shards[0].stem).stats)))
         #expect(bad.errorKeys["no-text"] == ["notext", "emptytext"])
         // The missing shard is not marked complete, so a later run retries it; the truncated one is final.
         let missing = try JSONDecoder().decode(ShardTokenizeStats.self, from: Data(contentsOf: URL(fileURLWithPath:
-            ShardTokenizer.outputPaths(for: shards[4], in: folder.path).stats)))
-        #expect(!missing.complete && missing.shardError?.reason == "missing-shard")
+            TokenizedFolder(folder.path).paths(for: shards[4].stem).stats)))
+        #expect(!missing.complete && missing.shardError?.reason.rawValue == "missing-shard")
         #expect(try run(shards, into: folder).skipped == 4)
     }
 
@@ -224,11 +224,11 @@ struct BlockMeanEncoder: CodeGridEncoder {
         #expect(summary.samplesIn == good.count + bad.count)
         #expect(summary.samplesOut == good.count)
         let stats = try JSONDecoder().decode(ShardTokenizeStats.self, from: Data(contentsOf: URL(fileURLWithPath:
-            ShardTokenizer.outputPaths(for: shard, in: folder.path).stats)))
+            TokenizedFolder(folder.path).paths(for: shard.stem).stats)))
         var counted: [String: String] = [:]
         for (reason, keys) in stats.errorKeys { for key in keys { counted[key] = reason } }
         #expect(counted == bad)
-        let samples = try TokenizedShardReader(path: ShardTokenizer.outputPaths(for: shard, in: folder.path).data).readAll()
+        let samples = try TokenizedShardReader(path: TokenizedFolder(folder.path).paths(for: shard.stem).data).readAll()
         #expect(samples.map(\.key) == good.map { $0["key"]! })
         #expect(samples.map { $0.imageSHA256.hexString } == good.map { $0["sha256"]! })
         #expect(samples.allSatisfy { $0.views.count >= 2 && $0.views[0].role == .generation })

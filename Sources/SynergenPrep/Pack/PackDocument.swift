@@ -1,43 +1,3 @@
-/// The task of one packed document.
-public enum PackTask: UInt8, Codable, Sendable, CaseIterable, CustomStringConvertible {
-    /// Image → text: the image views, the instruction, the caption as the answer.
-    case und = 0
-    /// Text → image: the caption prompt, then `<boi>` image positions `<eoi>` as the answer.
-    case gen = 1
-    /// Text → image with the prompt replaced by the unconditional one (classifier-free guidance drop).
-    case uncond = 2
-
-    public var description: String {
-        switch self { case .und: return "und"; case .gen: return "gen"; case .uncond: return "uncond" }
-    }
-
-    /// "gen" for both generation kinds: the mixing share counts them together.
-    public var mixGroup: String { self == .und ? "und" : "gen" }
-}
-
-/// Modality of one position: the trainer routes text to the text expert, images to the vision expert.
-public enum PackModality: UInt8, Sendable {
-    case text = 0
-    case image = 1
-}
-
-/// One image inside a document: where its positions are and what it shows.
-public struct PackImage: Sendable, Equatable {
-    public var role: ViewRole
-    public var gridRows: Int
-    public var gridCols: Int
-    public var fold: TokenFold
-    /// First position of the image, relative to its document (or sequence, once packed).
-    public var start: Int
-    /// LLM positions of the image: (gridRows / fold.rows) · (gridCols / fold.cols).
-    public var positions: Int
-
-    public init(role: ViewRole, gridRows: Int, gridCols: Int, fold: TokenFold, start: Int, positions: Int) {
-        self.role = role; self.gridRows = gridRows; self.gridCols = gridCols
-        self.fold = fold; self.start = start; self.positions = positions
-    }
-}
-
 /// One training document: a rendered chat sample, position by position.
 ///
 /// Every array has one entry per position except `codes`, which holds `fold.rows · fold.cols`
@@ -76,14 +36,6 @@ public struct PackDocument: Sendable, Equatable {
         loss.append(contentsOf: repeatElement(carries ? 1 : 0, count: n))
         codes.append(contentsOf: view.codes)
     }
-}
-
-/// How the views of one understanding image are delimited.
-public enum ViewDelimiting: String, Codable, Sendable, CaseIterable {
-    /// `<boi>tile<eoi><boi>tile<eoi>…<boi>thumbnail<eoi>` (default).
-    case perView = "per-view"
-    /// `<boi>tile tile … thumbnail<eoi>`.
-    case together
 }
 
 /// Turns tokenized samples into documents with the chat template.

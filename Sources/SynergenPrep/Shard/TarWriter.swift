@@ -13,7 +13,7 @@ public final class TarWriter {
 
     public init(path: String) throws {
         self.path = path
-        temporaryPath = path + ".tmp-\(getpid())"
+        temporaryPath = AtomicFile.temporaryPath(for: path)
         guard let archive = archive_write_new() else { throw TarWriterError(path: path, message: "archive_write_new failed") }
         self.archive = archive
         archive_write_set_format_pax_restricted(archive)

@@ -17,7 +17,7 @@ public final class ZstdFileWriter {
 
     public init(path: String, level: Int32 = 3) throws {
         self.path = path
-        temporaryPath = path + ".tmp-\(getpid())"
+        temporaryPath = AtomicFile.temporaryPath(for: path)
         guard let context = ZSTD_createCCtx() else { throw Zstd.Failure(message: "ZSTD_createCCtx failed") }
         self.context = context
         ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level)

@@ -14,7 +14,7 @@ public struct PackedStats: Sendable {
 
     /// True when `folder` holds a packed index.
     public static func isPacked(_ folder: String) -> Bool {
-        FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(PackedShard.indexName))
+        PackedFolder(folder).isPacked
     }
 
     /// Checks sizes and SHA-256 of every shard against the index.
@@ -41,7 +41,26 @@ public struct PackedStats: Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
-    public func text() -> String {
+    /// Advice the totals call for.
+    public enum Advice: Sendable, Equatable, CustomStringConvertible {
+        /// Documents were dropped for being longer than a sequence.
+        case tooLongDocuments(sequenceLength: Int)
+
+        public var description: String {
+            switch self {
+            case .tooLongDocuments(let n):
+                return "too-long documents exceed the sequence length \(n): tokenize with a smaller tiling preset (s1) or pack with a longer sequence"
+            }
+        }
+    }
+
+    /// What the totals advise, in the order `text()` prints it.
+    public var advice: [Advice] {
+        (index.totals.dropped["too-long"] ?? 0) > 0 ? [.tooLongDocuments(sequenceLength: index.config.sequenceLength)] : []
+    }
+
+    /// A report for people; `describe` words each piece of advice (a command names its own flags).
+    public func text(advice describe: (Advice) -> String = \.description) -> String {
         let t = index.totals
         let c = index.config
         func list(_ d: [String: Int]) -> String { d.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") }
@@ -67,9 +86,7 @@ public struct PackedStats: Sendable {
             "images by grid: " + list(t.imagesByGrid),
             "dropped: " + (t.dropped.isEmpty ? "none" : list(t.dropped)),
         ]
-        if (t.dropped["too-long"] ?? 0) > 0 {
-            lines.append("  too-long documents exceed --seq \(c.sequenceLength): tokenize with a smaller tiling preset (--stage s1) or pack with a longer --seq")
-        }
+        for a in advice { lines.append("  " + describe(a)) }
         if c.randomVQWeights { lines.append("WARNING: the image codes come from RANDOM VQ weights: for trying the pipeline only") }
         for p in problems { lines.append("PROBLEM \(p)") }
         return lines.joined(separator: "\n")

@@ -10,14 +10,7 @@ public struct TokenizedStats: Sendable {
 
     /// Reads every `*.stats.json` in `folder` (sorted by name).
     public init(folder: String) throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".stats.json") }.sorted()
-        let decoder = JSONDecoder()
-        shards = try names.map { name in
-            let path = (folder as NSString).appendingPathComponent(name)
-            do { return try decoder.decode(ShardTokenizeStats.self, from: Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-                throw ShardFormatError(path: path, message: "not a tokenize stats file: \(error)")
-            }
-        }
+        shards = try TokenizedFolder(folder).markers().map(\.stats)
         var total = ShardTokenizeStats(source: folder, output: "", configHash: Set(shards.map(\.configHash)).sorted().joined(separator: ","))
         total.complete = shards.allSatisfy(\.complete)
         for s in shards {
@@ -46,7 +39,7 @@ public struct TokenizedStats: Sendable {
     /// Re-reads every data file: its SHA-256 and its record count must match the marker.
     public mutating func verify() {
         for s in shards {
-            let path = (folder as NSString).appendingPathComponent(s.output)
+            let path = TokenizedFolder(folder).path(of: s.output)
             do {
                 if try SHA256.hex(file: path) != s.outputSHA256 { problems.append("\(s.output): SHA-256 differs from its stats") }
                 let count = try TokenizedShardReader(path: path).readAll().count
@@ -90,7 +83,7 @@ public struct TokenizedStats: Sendable {
         var lines: [String] = []
         for s in shards {
             let errs = s.errors.values.reduce(0, +)
-            lines.append("\(s.output): \(s.samplesIn) samples, \(s.samplesOut) ok, \(errs) errors, \(s.views.values.reduce(0, +)) images, \(s.codes) codes, \(s.textTokens) text tokens" + (s.complete ? "" : " (incomplete: \(s.shardError?.reason ?? "?"))"))
+            lines.append("\(s.output): \(s.samplesIn) samples, \(s.samplesOut) ok, \(errs) errors, \(s.views.values.reduce(0, +)) images, \(s.codes) codes, \(s.textTokens) text tokens" + (s.complete ? "" : " (incomplete: \(s.shardError?.reason.rawValue ?? "?"))"))
         }
         let t = total
         lines.append("total (\(shards.count) shards): \(t.samplesIn) samples, \(t.samplesOut) ok, \(t.errors.values.reduce(0, +)) errors")

@@ -2,10 +2,35 @@ import Foundation
 
 /// Writes files so that a reader (or a resumed run) sees either the old file or the complete new
 /// one: write a temporary file beside the target, fsync it, rename it over the target, fsync the folder.
+///
+/// Every writer in the pipeline names its temporary file with `temporaryPath(for:)`
+/// (`<name>.tmp-<pid>`), so one rule finds what a killed run left behind (`isLeftover`, `removeLeftovers`).
 public enum AtomicFile {
+    /// What sits between a file's name and the writing process's id in its temporary name.
+    public static let temporaryMarker = ".tmp-"
+
+    /// The temporary file beside `path` that this process writes before renaming it to `path`.
+    public static func temporaryPath(for path: String) -> String { path + temporaryMarker + "\(getpid())" }
+
+    /// Whether the file name `name` is a temporary file of any process: of the file `target` when
+    /// given (`<target>.tmp-<pid>`), of any file otherwise.
+    public static func isLeftover(_ name: String, of target: String? = nil) -> Bool {
+        if let target { return name.hasPrefix(target + temporaryMarker) }
+        return name.contains(temporaryMarker)
+    }
+
+    /// Removes the temporary files a killed run left in `folder`: those of the file names `targets`
+    /// when given, every temporary file otherwise. Files that cannot be removed are left.
+    public static func removeLeftovers(in folder: String, of targets: [String]? = nil) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        where targets.map({ $0.contains { isLeftover(name, of: $0) } }) ?? isLeftover(name) {
+            try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
+        }
+    }
+
     /// Writes `bytes` to `path` atomically.
     public static func write(_ bytes: [UInt8], to path: String) throws {
-        let temporary = path + ".tmp-\(getpid())"
+        let temporary = temporaryPath(for: path)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw AtomicFileError(path: temporary, operation: "open", code: errno) }
         var offset = 0

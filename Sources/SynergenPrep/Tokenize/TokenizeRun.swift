@@ -1,41 +1,11 @@
 import Foundation
 
-/// The result of a whole `tokenize` run.
-public struct TokenizeSummary: Sendable {
-    public var shards = 0
-    /// Shards whose done-marker matched the configuration: not redone.
-    public var skipped = 0
-    /// Shards that failed (VQ or write error): no done-marker, redone next time.
-    public var failed: [(shard: String, message: String)] = []
-    public var samplesIn = 0
-    public var samplesOut = 0
-    public var sampleErrors = 0
-    public var errors: [String: Int] = [:]
-    public var images = 0
-    /// Samples and images of the skipped shards (already done).
-    public var skippedSamples = 0
-    public var skippedImages = 0
-    public var vqSeconds = 0.0
-    public var prepareSeconds = 0.0
-    /// Sum of the shards' wall times (shards run in parallel with `workers` > 1).
-    public var shardSeconds = 0.0
-    public var wallSeconds = 0.0
-
-    /// Share of the shards' time spent in the VQ: the rest is what did not hide behind it.
-    public var vqShare: Double { shardSeconds > 0 ? vqSeconds / shardSeconds : 0 }
-
-    mutating func add(_ stats: ShardTokenizeStats) {
-        samplesIn += stats.samplesIn
-        samplesOut += stats.samplesOut
-        sampleErrors += stats.sampleErrors
-        errors.merge(stats.errors, uniquingKeysWith: +)
-        images += stats.views.values.reduce(0, +)
-    }
-}
-
 /// Tokenizes every shard of a manifest into a folder: skips shards already done with the same
 /// configuration (unless `overwrite`), runs `workers` shards at once, and never leaves a partial
 /// file under a final name — a killed run, re-run, ends with the bytes of an uninterrupted one.
+///
+/// The steps: check the configuration and the output names (`checkInputs`) → per shard, reuse its
+/// done-marker or clear its leftovers and tokenize it (`tokenize`) → add the results up (`summary`).
 public struct TokenizeRun: Sendable {
     public var config: TokenizeConfig
     public var tokenizer: Tokenizer
@@ -55,40 +25,55 @@ public struct TokenizeRun: Sendable {
         self.makeEncoder = makeEncoder
     }
 
+    /// What became of one shard: its stats, and whether they are an earlier run's (skipped).
+    typealias ShardResult = Result<(stats: ShardTokenizeStats, skipped: Bool), Error>
+
     /// The done-marker of a shard if it can be reused as is.
     public func finishedStats(for location: ShardLocation) -> ShardTokenizeStats? {
-        let paths = ShardTokenizer.outputPaths(for: location, in: folder)
-        guard !overwrite, FileManager.default.fileExists(atPath: paths.data),
-              let data = FileManager.default.contents(atPath: paths.stats),
-              let stats = try? JSONDecoder().decode(ShardTokenizeStats.self, from: data),
-              stats.complete, stats.configHash == config.hash else { return nil }
-        return stats
+        overwrite ? nil : TokenizedFolder(folder).finishedMarker(for: location.stem, configHash: config.hash)
     }
 
     public func run(_ shards: [ShardLocation], progress: ProgressReporter? = nil) throws -> TokenizeSummary {
+        try checkInputs(shards)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let start = Date()
+        let shardTokenizer = ShardTokenizer(config: config, tokenizer: tokenizer)
+        let results = WorkerPool.map(count: shards.count, workers: workers) { index -> ShardResult in
+            defer { progress?.add(shards: 1) }
+            return tokenize(shards[index], with: shardTokenizer, progress: progress)
+        }
+        var summary = Self.summary(of: results, for: shards)
+        summary.wallSeconds = Date().timeIntervalSince(start)
+        return summary
+    }
+
+    /// Refuses, before any work, a configuration that cannot work and two shards with one output stem.
+    func checkInputs(_ shards: [ShardLocation]) throws(TokenizeConfigError) {
         try config.validate()
         var stems: [String: ShardLocation] = [:]
         for shard in shards {
             if let other = stems[shard.stem] {
-                throw TokenizeConfigError.message("two input shards would write the same output \(shard.stem): \(other) and \(shard)")
+                throw .sameOutputStem(stem: shard.stem, first: other.description, second: shard.description)
             }
             stems[shard.stem] = shard
         }
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let start = Date()
-        let shardTokenizer = ShardTokenizer(config: config, tokenizer: tokenizer)
-        let results = WorkerPool.map(count: shards.count, workers: workers) { index -> Result<(ShardTokenizeStats, Bool), Error> in
-            let shard = shards[index]
-            defer { progress?.add(shards: 1) }
-            if let done = finishedStats(for: shard) { return .success((done, true)) }
-            removeTemporaryFiles(of: shard)
-            do {
-                let stats = try shardTokenizer.run(shard, into: folder, encoder: try makeEncoder(), progress: progress)
-                return .success((stats, false))
-            } catch {
-                return .failure(error)
-            }
+    }
+
+    /// One shard job: the earlier run's done-marker when it matches, else clear the shard's
+    /// leftovers and tokenize it.
+    func tokenize(_ shard: ShardLocation, with shardTokenizer: ShardTokenizer, progress: ProgressReporter?) -> ShardResult {
+        if let done = finishedStats(for: shard) { return .success((done, true)) }
+        TokenizedFolder(folder).removeLeftovers(of: shard.stem)
+        do {
+            let stats = try shardTokenizer.run(shard, into: folder, encoder: try makeEncoder(), progress: progress)
+            return .success((stats, false))
+        } catch {
+            return .failure(error)
         }
+    }
+
+    /// The shards' results added up, in manifest order (wall time left to the caller).
+    static func summary(of results: [ShardResult], for shards: [ShardLocation]) -> TokenizeSummary {
         var summary = TokenizeSummary()
         summary.shards = shards.count
         for (shard, result) in zip(shards, results) {
@@ -108,17 +93,6 @@ public struct TokenizeRun: Sendable {
                 summary.failed.append((shard.description, "\(error)"))
             }
         }
-        summary.wallSeconds = Date().timeIntervalSince(start)
         return summary
-    }
-
-    /// Leftovers of a killed run for this shard (`*.tmp-PID`).
-    private func removeTemporaryFiles(of shard: ShardLocation) {
-        let paths = ShardTokenizer.outputPaths(for: shard, in: folder)
-        let names = [(paths.data as NSString).lastPathComponent, (paths.stats as NSString).lastPathComponent]
-        for file in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        where names.contains(where: { file.hasPrefix($0 + ".tmp-") }) {
-            try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(file))
-        }
     }
 }

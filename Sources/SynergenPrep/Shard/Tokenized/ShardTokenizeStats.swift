@@ -1,6 +1,10 @@
+import Foundation
+
 /// What tokenizing one shard did; written last, as `<stem>.stats.json`, it is the shard's
-/// done-marker: a re-run skips the shard when `complete` is true and `configHash` matches.
+/// done-marker: a re-run skips the shard when `complete` is true and `configHash` matches
+/// (`TokenizedFolder` reads and writes it).
 public struct ShardTokenizeStats: Codable, Sendable, Equatable {
+    /// Where the shard's time went; the only fields that differ between identical runs.
     public struct Timings: Codable, Sendable, Equatable {
         /// Decoding, views and text (the producer thread's busy time; it overlaps the VQ).
         public var prepareSeconds = 0.0
@@ -11,9 +15,15 @@ public struct ShardTokenizeStats: Codable, Sendable, Equatable {
         public var wallSeconds = 0.0
     }
 
+    /// Why the input shard broke off or could not be read.
     public struct ShardError: Codable, Sendable, Equatable {
-        public var reason: String
+        public var reason: FailureReason
         public var message: String
+
+        public init(reason: FailureReason, message: String) {
+            self.reason = reason
+            self.message = message
+        }
     }
 
     public var formatVersion = Int(TokenizedShard.version)
@@ -50,11 +60,20 @@ public struct ShardTokenizeStats: Codable, Sendable, Equatable {
         self.complete = complete
     }
 
+    /// Reads the done-marker at `path`.
+    public static func load(path: String) throws -> ShardTokenizeStats {
+        do { return try JSONDecoder().decode(ShardTokenizeStats.self, from: Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+            throw ShardFormatError(path: path, message: "not a tokenize stats file: \(error)")
+        }
+    }
+
+    /// Counts one rejected sample (or a shard-level failure, under the shard's name).
     mutating func count(_ reason: FailureReason, key: String) {
         errors[reason.rawValue, default: 0] += 1
         errorKeys[reason.rawValue, default: []].append(key)
     }
 
+    /// Counts one written sample.
     mutating func count(_ sample: TokenizedSample) {
         samplesOut += 1
         textTokens += sample.captionIDs.count

@@ -28,8 +28,9 @@ public struct VQIdentity: Codable, Sendable, Equatable {
     }
 }
 
-/// Everything that decides the bytes of a tokenized shard. Its hash is stored in each shard's
-/// done-marker; a re-run reuses a shard only when the hash matches.
+/// Everything that decides the bytes of a tokenized shard, recorded as canonical JSON in every
+/// shard's header (`TokenizedShard.Header.config`). Its hash is stored in each shard's done-marker;
+/// a re-run reuses a shard only when the hash matches. `validate()` (Tokenize) checks it fits together.
 public struct TokenizeConfig: Codable, Sendable, Equatable {
     public var formatVersion = Int(TokenizedShard.version)
     public var tasks: [TokenizeTask]
@@ -55,25 +56,4 @@ public struct TokenizeConfig: Codable, Sendable, Equatable {
 
     /// SHA-256 of the canonical JSON.
     public var hash: String { SHA256.hex(Array(canonicalJSON.utf8)) }
-
-    /// Checks, before any data is read, that the views and the fold fit together.
-    public func validate() throws(TokenizeConfigError) {
-        if tasks.isEmpty { throw .message("no task: give --tasks gen, und or gen,und") }
-        let s = views.generation.size
-        if views.tiling.tileSize != s {
-            throw .message("the tile side (\(views.tiling.tileSize)) must equal the generation crop side (\(s)): both go through one encoder")
-        }
-        do { try fold.check(gridRows: vq.gridRows, gridCols: vq.gridCols) } catch {
-            throw .message("\(error.description) (the \(vq.preset) tokenizer makes \(vq.gridRows)x\(vq.gridCols) codes from \(s)x\(s) views)")
-        }
-        if vq.codebookSize > Int(UInt16.max) + 1 { throw .message("codebook of \(vq.codebookSize) does not fit uint16 codes") }
-    }
-}
-
-/// A configuration that cannot work, found before reading data.
-public enum TokenizeConfigError: Error, Equatable, CustomStringConvertible {
-    case message(String)
-    public var description: String {
-        switch self { case .message(let m): return m }
-    }
 }

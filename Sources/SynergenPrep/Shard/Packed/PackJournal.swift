@@ -18,7 +18,7 @@ public struct PackJournal {
     /// written until `start()`).
     public init(folder: String, runKey: String) {
         self.runKey = runKey
-        path = (folder as NSString).appendingPathComponent(Self.fileName)
+        path = PackedFolder(folder).journalPath
         var finished: [PackShardEntry] = []
         if let data = FileManager.default.contents(atPath: path) {
             let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
@@ -41,8 +41,7 @@ public struct PackJournal {
         guard index < finished.count else { return nil }
         let e = finished[index]
         guard e.file == file && e.sequences == sequences && e.documents == documents else { return nil }
-        let size = (try? FileManager.default.attributesOfItem(atPath: (folder as NSString).appendingPathComponent(file))[.size]) as? Int
-        return size == e.bytes ? e : nil
+        return PackedFolder(folder).size(of: file) == e.bytes ? e : nil
     }
 
     /// Writes the journal's first line (atomically, replacing any other journal) and the entries

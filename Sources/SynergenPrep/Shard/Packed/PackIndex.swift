@@ -30,8 +30,8 @@ public struct PackConfig: Codable, Sendable, Equatable {
     public var tokenizedConfigHashes: [String]
     /// Loss weights of the paper's Eq. 4 (CE_text + 2·CE_image), for the trainer's convenience.
     public var lossWeights: [String: Double] = ["text": 1, "image": 2]
-    /// `Packer.Strategy` raw value: "completion" (default) or "bfd".
-    public var packing = Packer.Strategy.completion.rawValue
+    /// The packing strategy (`Packer.Strategy` raw value): "completion" (default) or "bfd".
+    public var packing = "completion"
 }
 
 /// One shard in `index.json`.
@@ -80,6 +80,7 @@ public struct PackTotals: Codable, Sendable, Equatable {
         return positions == 0 ? 0 : Double(g) / Double(positions)
     }
 
+    /// Counts one written sequence.
     mutating func add(_ s: PackedSequence) {
         sequences += 1
         documents += s.documents.count
@@ -112,8 +113,9 @@ public struct PackIndex: Codable, Sendable, Equatable {
     public var shards: [PackShardEntry]
     public var totals: PackTotals
 
+    /// Reads the `index.json` of `folder`, refusing a format version this build does not read.
     public static func load(folder: String) throws -> PackIndex {
-        let path = (folder as NSString).appendingPathComponent(PackedShard.indexName)
+        let path = PackedFolder(folder).indexPath
         let index: PackIndex
         do { index = try JSONDecoder().decode(PackIndex.self, from: Data(contentsOf: URL(fileURLWithPath: path))) } catch {
             throw ShardFormatError(path: path, message: "not a packed index: \(error)")
@@ -129,52 +131,5 @@ public struct PackIndex: Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
-    }
-}
-
-/// A packed folder: the index plus random access to any sequence.
-public final class PackedDataset {
-    public let folder: String
-    public let index: PackIndex
-    private var readers: [Int: PackedShardReader] = [:]
-    private let starts: [Int]
-
-    public init(folder: String) throws {
-        self.folder = folder
-        index = try PackIndex.load(folder: folder)
-        var s = [0]
-        for e in index.shards { s.append(s.last! + e.sequences) }
-        starts = s
-    }
-
-    public var count: Int { starts.last! }
-
-    /// Sequence `i` of the folder (shards in index order).
-    public func sequence(_ i: Int) throws -> PackedSequence {
-        guard i >= 0 && i < count else { throw ShardFormatError(path: folder, message: "no sequence \(i) (\(count) in folder)") }
-        var shard = 0
-        while starts[shard + 1] <= i { shard += 1 }
-        let reader: PackedShardReader
-        if let r = readers[shard] { reader = r } else {
-            reader = try PackedShardReader(path: (folder as NSString).appendingPathComponent(index.shards[shard].file))
-            readers[shard] = reader
-        }
-        return try reader.sequence(i - starts[shard])
-    }
-
-    /// Checks every shard's size and SHA-256 against the index; returns the problems found.
-    public func verify() -> [String] {
-        var problems: [String] = []
-        for e in index.shards {
-            let path = (folder as NSString).appendingPathComponent(e.file)
-            do {
-                let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? -1
-                if size != e.bytes { problems.append("\(e.file): \(size) bytes, index says \(e.bytes)") }
-                if try SHA256.hex(file: path) != e.sha256 { problems.append("\(e.file): SHA-256 differs from the index") }
-            } catch {
-                problems.append("\(e.file): \(error)")
-            }
-        }
-        return problems
     }
 }

@@ -12,7 +12,6 @@ public enum PackedShard {
     public static let magic = Array("SGPACKSH".utf8)
     public static let version: UInt32 = 1
     public static let fileExtension = ".pack"
-    public static let indexName = "index.json"
 
     /// The whole shard file for these sequences.
     public static func encode(_ sequences: [PackedSequence], level: Int32 = 3) throws -> [UInt8] {
