@@ -65,7 +65,7 @@ struct PackCommand: ParsableCommand {
         options.sequencesPerShard = sequencesPerShard
         options.delimiting = views
         options.packing = packing
-        let tokenizerPath = try ModelFiles.tokenizer(tokenizer)
+        let tokenizerPath = try modelFile { try $0.tokenizer(given: tokenizer) }
         let text = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizerPath))
         let run = PackRun(input: input, output: out, options: options, tokenizer: text, tokenizerSHA256: try SHA256.hex(file: tokenizerPath))
         let start = Date()

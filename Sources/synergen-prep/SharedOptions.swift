@@ -28,3 +28,12 @@ struct DecodeFlags: ParsableArguments {
     var decodeOptions: DecodeOptions { DecodeOptions(maxPixels: maxPixels) }
     var reader: ShardReader { ShardReader(maxMemberBytes: maxMemberMib << 20) }
 }
+
+/// A file from the working directory's `models/` folder (`ModelFolder`); a named file that is
+/// missing is reported like a bad flag (message, usage, exit status 64).
+func modelFile(_ lookup: (ModelFolder) throws -> String) throws -> String {
+    do { return try lookup(ModelFolder()) } catch let error as ModelFileError {
+        if case .cannotWrite = error { throw error }
+        throw ValidationError(error.description)
+    }
+}

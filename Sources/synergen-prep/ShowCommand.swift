@@ -30,7 +30,7 @@ struct ShowCommand: ParsableCommand {
             StandardError.write("error: --seq \(seq): the folder holds \(data.count) sequences\n")
             throw ExitCode(2)
         }
-        let path = try ModelFiles.tokenizer(tokenizer)
+        let path = try modelFile { try $0.tokenizer(given: tokenizer) }
         let sha = try SHA256.hex(file: path)
         if sha != data.index.config.tokenizerSHA256 {
             StandardError.write("error: \(path) is not the tokenizer the folder was packed with (SHA-256 \(sha), index says \(data.index.config.tokenizerSHA256))\n")

@@ -74,7 +74,7 @@ struct TokenizeCommand: ParsableCommand {
             StandardError.write("error: \(error)\n")
             throw ExitCode(2)
         }
-        let weights = try ModelFiles.vqWeights(vqWeights, preset: vqPreset)
+        let weights = try modelFile { try $0.vqWeights(given: vqWeights, preset: vqPreset) }
         let description = try VQConfig.describe(weightsFile: weights)
         let vqConfig = description.config ?? VQConfig.preset(vqPreset)
         if let seed = description.randomSeed {
@@ -87,7 +87,7 @@ struct TokenizeCommand: ParsableCommand {
 
             """)
         }
-        let tokenizerPath = try ModelFiles.tokenizer(tokenizer)
+        let tokenizerPath = try modelFile { try $0.tokenizer(given: tokenizer) }
         let textTokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizerPath))
 
         // One shard at a time: OpenBLAS and the encoder's own loops get every core. Several shards
