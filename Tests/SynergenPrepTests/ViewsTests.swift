@@ -109,3 +109,34 @@ struct ViewsTests {
         #expect(tile[0] == ModelTensor.lookup[(2 * 4 + 2) * 3])
     }
 }
+
+/// The views with their places (`vq encode`'s labels).
+@Suite("Labelled views")
+struct LabelledViewsTests {
+    /// A gradient image and its views at 16 px with `preset` tiling.
+    static func views(width: Int = 96, height: Int = 32, preset: TilingPreset = .s2) throws -> ImageViews {
+        var px = [UInt8](repeating: 0, count: width * height * 3)
+        for i in px.indices { px[i] = UInt8((i * 7) % 256) }
+        return try ImageViews(image: RGBImage(width: width, height: height, pixels: px),
+                              options: ImageViewOptions(generation: GenerationCropPolicy(size: 16),
+                                                        tiling: preset.config(tileSize: 16)))
+    }
+
+    @Test("Batch order and labels: generation, tiles row-major, thumbnail; the words of the shards' view roles")
+    func labels() throws {
+        let views = try Self.views(width: 48, height: 32)
+        let grid = views.plan.grid
+        try #require(grid.cols >= 2 && grid.rows >= 2 && grid.thumbnail, "\(grid)")
+        let labelled = views.labelled
+        #expect(labelled.map(\.image) == [views.generation] + views.understanding)
+        var roles: [ViewRole] = [.generation]
+        for i in views.tiles.indices { roles.append(.tile(row: i / grid.cols, col: i % grid.cols)) }
+        roles.append(.thumbnail)
+        #expect(labelled.map(\.label) == roles.map(\.description))
+        #expect(labelled[1].place == .tile(index: 0, row: 0, col: 0))
+        #expect(labelled[grid.cols + 1].label == "tile(1,0)")
+        // One tile, no thumbnail.
+        let single = try Self.views(width: 16, height: 16, preset: .s1)
+        #expect(single.labelled.map(\.label) == ["generation", "tile(0,0)"])
+    }
+}
