@@ -110,8 +110,8 @@ struct ViewsTests {
     }
 }
 
-/// The views with their places (`vq encode`'s labels).
-@Suite("Labelled views")
+/// The views with their places (`vq encode`'s labels) and `image preprocess`'s PNG files.
+@Suite("Labelled views and their PNG files")
 struct LabelledViewsTests {
     /// A gradient image and its views at 16 px with `preset` tiling.
     static func views(width: Int = 96, height: Int = 32, preset: TilingPreset = .s2) throws -> ImageViews {
@@ -138,5 +138,23 @@ struct LabelledViewsTests {
         // One tile, no thumbnail.
         let single = try Self.views(width: 16, height: 16, preset: .s1)
         #expect(single.labelled.map(\.label) == ["generation", "tile(0,0)"])
+    }
+
+    @Test("image preprocess's files: <stem>_gen, _tile<i>, _thumb, each decoding to its view")
+    func pngFiles() throws {
+        let dir = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let views = try Self.views(width: 48, height: 32)
+        let out = dir.appendingPathComponent("new/folder").path
+        let files = ViewPNGFiles(folder: out, imagePath: "/some/where/photo.v2.jpg")
+        #expect(files.stem == "photo.v2")
+        #expect(files.path(for: .tile(index: 3, row: 1, col: 1)) == out + "/photo.v2_tile3.png")
+        let written = try files.write(views)
+        let names = ["photo.v2_gen.png"] + views.tiles.indices.map { "photo.v2_tile\($0).png" } + ["photo.v2_thumb.png"]
+        #expect(written == names.map { out + "/" + $0 })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == names.sorted())
+        for (path, view) in zip(written, views.labelled) {
+            #expect(try ImageDecoder().decode(Fixtures.bytes(URL(fileURLWithPath: path))).image == view.image, "\(path)")
+        }
     }
 }
