@@ -160,17 +160,7 @@ struct ImageCommand: ParsableCommand {
             let (decoded, views) = try ViewDecoding(options: options.viewOptions, dctDownscale: dctDownscale)
                 .views(of: try ImageFile.read(image), decoder: ImageDecoder(), scratch: &scratch)
             if decoded.scale != .one { print("decoded at DCT scale \(decoded.scale): \(decoded.image.width)x\(decoded.image.height)") }
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let stem = ((image as NSString).lastPathComponent as NSString).deletingPathExtension
-            var written: [String] = []
-            func save(_ im: RGBImage, _ suffix: String) throws {
-                let path = (out as NSString).appendingPathComponent("\(stem)_\(suffix).png")
-                try PNGFile.write(im, to: path)
-                written.append(path)
-            }
-            try save(views.generation, "gen")
-            for (i, t) in views.tiles.enumerated() { try save(t, "tile\(i)") }
-            if let th = views.thumbnail { try save(th, "thumb") }
+            let written = try ViewPNGFiles(folder: out, imagePath: image).write(views)
             for p in written { print(p) }
         }
     }

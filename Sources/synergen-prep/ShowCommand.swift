@@ -14,8 +14,7 @@ struct ShowCommand: ParsableCommand {
     @Option(help: "Sequence number in the folder (shards in index order).")
     var seq = 0
 
-    @Option(help: "tokenizer.json to decode with (its SHA-256 must match the index). Default: models/tokenizer.json.")
-    var tokenizer: String?
+    @OptionGroup var tokenizer: TokenizerOptions
 
     @Flag(help: "Print the sequence's arrays as one JSON object (ids, modality, loss, position_ids, codes, cu_seqlens, documents, images) instead.")
     var json = false
@@ -35,7 +34,7 @@ struct ShowCommand: ParsableCommand {
             print(try SequenceListing.json(try data.sequence(seq)))
             return
         }
-        let path = try ModelFiles.tokenizer(tokenizer)
+        let path = try tokenizer.path()
         let sha = try SHA256.hex(file: path)
         if sha != data.index.config.tokenizerSHA256 {
             StandardError.write("error: \(path) is not the tokenizer the folder was packed with (SHA-256 \(sha), index says \(data.index.config.tokenizerSHA256))\n")

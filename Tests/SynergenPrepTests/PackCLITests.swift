@@ -54,6 +54,11 @@ import Testing
         let png = s.folder.appendingPathComponent("plot.png")
         #expect(try Fixtures.run(["stats", a, "--plot", png.path]).0 == 0)
         #expect(try Fixtures.bytes(png).prefix(8) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        // The plot decodes (libpng wrote it) to 640×400 white with the black axis of the histogram.
+        let plot = try ImageDecoder().decode(Fixtures.bytes(png)).image
+        #expect(plot.width == 640 && plot.height == 400)
+        #expect(plot.pixels.prefix(3) == [255, 255, 255])
+        #expect(plot.pixels[((220 * 640) + 100) * 3..<((220 * 640) + 101) * 3] == [0, 0, 0])
 
         // show
         let (showCode, listing, showErr) = try Fixtures.run(["show", a, "--seq", "0", "--tokenizer", s.tokenizer])

@@ -109,3 +109,52 @@ struct ViewsTests {
         #expect(tile[0] == ModelTensor.lookup[(2 * 4 + 2) * 3])
     }
 }
+
+/// The views with their places (`vq encode`'s labels) and `image preprocess`'s PNG files.
+@Suite("Labelled views and their PNG files")
+struct LabelledViewsTests {
+    /// A gradient image and its views at 16 px with `preset` tiling.
+    static func views(width: Int = 96, height: Int = 32, preset: TilingPreset = .s2) throws -> ImageViews {
+        var px = [UInt8](repeating: 0, count: width * height * 3)
+        for i in px.indices { px[i] = UInt8((i * 7) % 256) }
+        return try ImageViews(image: RGBImage(width: width, height: height, pixels: px),
+                              options: ImageViewOptions(generation: GenerationCropPolicy(size: 16),
+                                                        tiling: preset.config(tileSize: 16)))
+    }
+
+    @Test("Batch order and labels: generation, tiles row-major, thumbnail; the words of the shards' view roles")
+    func labels() throws {
+        let views = try Self.views(width: 48, height: 32)
+        let grid = views.plan.grid
+        try #require(grid.cols >= 2 && grid.rows >= 2 && grid.thumbnail, "\(grid)")
+        let labelled = views.labelled
+        #expect(labelled.map(\.image) == [views.generation] + views.understanding)
+        var roles: [ViewRole] = [.generation]
+        for i in views.tiles.indices { roles.append(.tile(row: i / grid.cols, col: i % grid.cols)) }
+        roles.append(.thumbnail)
+        #expect(labelled.map(\.label) == roles.map(\.description))
+        #expect(labelled[1].place == .tile(index: 0, row: 0, col: 0))
+        #expect(labelled[grid.cols + 1].label == "tile(1,0)")
+        // One tile, no thumbnail.
+        let single = try Self.views(width: 16, height: 16, preset: .s1)
+        #expect(single.labelled.map(\.label) == ["generation", "tile(0,0)"])
+    }
+
+    @Test("image preprocess's files: <stem>_gen, _tile<i>, _thumb, each decoding to its view")
+    func pngFiles() throws {
+        let dir = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let views = try Self.views(width: 48, height: 32)
+        let out = dir.appendingPathComponent("new/folder").path
+        let files = ViewPNGFiles(folder: out, imagePath: "/some/where/photo.v2.jpg")
+        #expect(files.stem == "photo.v2")
+        #expect(files.path(for: .tile(index: 3, row: 1, col: 1)) == out + "/photo.v2_tile3.png")
+        let written = try files.write(views)
+        let names = ["photo.v2_gen.png"] + views.tiles.indices.map { "photo.v2_tile\($0).png" } + ["photo.v2_thumb.png"]
+        #expect(written == names.map { out + "/" + $0 })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == names.sorted())
+        for (path, view) in zip(written, views.labelled) {
+            #expect(try ImageDecoder().decode(Fixtures.bytes(URL(fileURLWithPath: path))).image == view.image, "\(path)")
+        }
+    }
+}

@@ -1,15 +1,3 @@
-/// Width and height of an image in pixels.
-public struct ImageSize: Hashable, Codable, Sendable, CustomStringConvertible {
-    public var width: Int
-    public var height: Int
-    public init(width: Int, height: Int) {
-        self.width = width
-        self.height = height
-    }
-    public var pixelCount: Int { width * height }
-    public var description: String { "\(width)x\(height)" }
-}
-
 /// How images are decoded: the pixel limit, DCT-domain downscaling, EXIF orientation.
 public struct DecodeOptions: Sendable, Equatable {
     /// Images whose header declares more pixels are refused (`too-large`) before any allocation.

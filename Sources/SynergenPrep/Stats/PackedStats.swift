@@ -101,8 +101,8 @@ extension PackedStats {
         loss positions by modality (green text, blue image)
         """
 
-    /// A 640×400 RGB PNG of the totals (no text: see `plotLegend`).
-    public func plotPNG() -> [UInt8] {
+    /// A 640×400 RGB PNG of the totals (no text: see `plotLegend`), encoded by `PNG.encode`.
+    public func plotPNG() throws(ImageDecodeError) -> [UInt8] {
         let w = 640, h = 400
         var px = [UInt8](repeating: 255, count: w * h * 3)
         func rect(_ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int, _ c: (UInt8, UInt8, UInt8)) {
@@ -130,44 +130,6 @@ extension PackedStats {
         stacked(240, [(t.positions, blue), (t.padPositions, gray)])
         stacked(292, [(t.tokensByTask["und"] ?? 0, green), (t.tokensByTask["gen"] ?? 0, blue), (t.tokensByTask["uncond"] ?? 0, orange)])
         stacked(344, [(t.lossTokensByModality["text"] ?? 0, green), (t.lossTokensByModality["image"] ?? 0, blue)])
-        return PNGEncoder.rgb(px, width: w, height: h)
-    }
-}
-
-/// A minimal PNG encoder: 8-bit RGB, zlib with stored (uncompressed) deflate blocks.
-enum PNGEncoder {
-    static func rgb(_ pixels: [UInt8], width: Int, height: Int) -> [UInt8] {
-        var raw: [UInt8] = []
-        raw.reserveCapacity((width * 3 + 1) * height)
-        for y in 0..<height { raw.append(0); raw += pixels[(y * width * 3)..<((y + 1) * width * 3)] }
-        var z: [UInt8] = [0x78, 0x01]
-        var i = 0
-        repeat {
-            let n = min(65535, raw.count - i)
-            z.append(i + n == raw.count ? 1 : 0)
-            z += [UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8((~n >> 8) & 0xFF)]
-            z += raw[i..<(i + n)]
-            i += n
-        } while i < raw.count
-        var a: UInt32 = 1, b: UInt32 = 0
-        for v in raw { a = (a + UInt32(v)) % 65521; b = (b + a) % 65521 }
-        z += be32(b << 16 | a)
-        var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        png += chunk("IHDR", be32(UInt32(width)) + be32(UInt32(height)) + [8, 2, 0, 0, 0])
-        png += chunk("IDAT", z)
-        png += chunk("IEND", [])
-        return png
-    }
-
-    static func be32(_ v: UInt32) -> [UInt8] { [UInt8(v >> 24), UInt8((v >> 16) & 0xFF), UInt8((v >> 8) & 0xFF), UInt8(v & 0xFF)] }
-
-    static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
-        let body = Array(type.utf8) + data
-        var crc: UInt32 = 0xFFFF_FFFF
-        for v in body {
-            crc ^= UInt32(v)
-            for _ in 0..<8 { crc = crc & 1 != 0 ? 0xEDB8_8320 ^ (crc >> 1) : crc >> 1 }
-        }
-        return be32(UInt32(data.count)) + body + be32(~crc)
+        return try PNG.encode(RGBImage(width: w, height: h, pixels: px))
     }
 }

@@ -1,4 +1,4 @@
-/// An 8-bit RGB image, interleaved, row-major, no padding: what every stage after decoding consumes.
+/// An 8-bit RGB image, interleaved, row-major, no padding: what decoding produces and every later stage consumes.
 public struct RGBImage: Sendable, Equatable {
     public let width: Int
     public let height: Int
