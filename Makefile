@@ -1,5 +1,5 @@
 # The two set-up commands of the README: `make demo` and `make test`. Each installs what it needs.
-.PHONY: deps demo test test-fixtures test-determinism bench bench-decode bench-preprocess bench-text bench-vq bench-pack
+.PHONY: deps demo test test-fixtures test-determinism probe-openblas bench bench-decode bench-preprocess bench-text bench-vq bench-pack
 
 BIN := .build/release/synergen-prep
 DEMO := shards/demo
@@ -39,6 +39,13 @@ test-determinism: test-fixtures
 	swift build -c release -Xswiftc -enable-testing --build-tests
 	SYNERGEN_DETERMINISM_SIZE=512 SYNERGEN_DETERMINISM_STAGE=s2 \
 	    swift test -c release -Xswiftc -enable-testing --skip-build --filter VQDeterminismTests
+
+# Whether this machine's OpenBLAS gives other bits with 2 threads than with 1 on the encoders' product
+# shapes (the encoder never relies on it: it calls OpenBLAS single-threaded).
+probe-openblas: deps
+	cc -O2 scripts/openblas_thread_probe.c $$(pkg-config --cflags --libs openblas) -o .build/openblas-thread-probe
+	.build/openblas-thread-probe
+	OPENBLAS_CORETYPE=Haswell .build/openblas-thread-probe
 
 # Benchmarks against the Python references, side by side in one run (release builds).
 bench: bench-decode bench-preprocess bench-text bench-vq bench-pack

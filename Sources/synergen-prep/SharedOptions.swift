@@ -53,6 +53,7 @@ struct TokenizerOptions: ParsableArguments {
 func modelFile(_ lookup: (ModelFolder) throws -> String) throws -> String {
     do { return try lookup(ModelFolder()) } catch let error as ModelFileError {
         if case .cannotWrite = error { throw error }
+        if case .noDefaultTokenizer = error { throw ValidationError(error.description + " (--tokenizer FILE)") }
         throw ValidationError(error.description)
     }
 }

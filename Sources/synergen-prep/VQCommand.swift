@@ -72,6 +72,8 @@ struct VQCommand: ParsableCommand {
         @Option(help: "Encoder weights (.safetensors).") var weights: String
         @Option(help: "Generation view side in pixels (an S×S input goes in unresized).") var size: Int = 512
         @Flag(help: "One JSON object per line per view: image, view, grid [rows, cols], codes (row-major).") var json = false
+        @Flag(help: "Also print the SHA-256 of each view's latents (float bits): equal digests mean bit-identical latents, e.g. across thread counts or machines.")
+        var latentDigest = false
         @Option(help: "Encoder threads (default: all cores; the codes do not depend on it).") var threads: Int?
         @Option(help: "Understanding tiling preset (as `tokenize --stage`).") var stage: TilingPreset = .s2
         @Flag(help: "Direct 3×3 convolutions instead of Winograd F(4×4, 3×3) (slower; for numerical comparisons).")
@@ -97,15 +99,17 @@ struct VQCommand: ParsableCommand {
                 let (_, views) = try ViewDecoding(options: options).views(of: try ImageFile.read(path), decoder: ImageDecoder(),
                                                                           scratch: &scratch)
                 let labelled = views.labelled
-                let result = try encoder.encode(try ModelTensor(batch: labelled.map(\.image)))
-                for (view, codes) in zip(labelled.map(\.label), result.codes) {
+                let result = try encoder.encode(try ModelTensor(batch: labelled.map(\.image)), keepLatents: latentDigest)
+                let digests = result.latentDigests
+                for (index, (view, codes)) in zip(labelled.map(\.label), result.codes).enumerated() {
                     if json {
-                        let obj: [String: Any] = ["image": path, "view": view, "grid": [result.rows, result.cols],
+                        var obj: [String: Any] = ["image": path, "view": view, "grid": [result.rows, result.cols],
                                                   "codes": codes.map { Int($0) }]
+                        if let digests { obj["latents_sha256"] = digests[index] }
                         let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys, .withoutEscapingSlashes])
                         print(String(decoding: data, as: UTF8.self))
                     } else {
-                        print("\(path) \(view) \(result.rows)x\(result.cols)")
+                        print("\(path) \(view) \(result.rows)x\(result.cols)" + (digests.map { " latents \($0[index])" } ?? ""))
                         for r in 0..<result.rows {
                             print(codes[(r * result.cols)..<((r + 1) * result.cols)].map(String.init).joined(separator: " "))
                         }

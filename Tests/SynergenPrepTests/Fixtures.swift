@@ -36,12 +36,16 @@ enum Fixtures {
         return folder.appendingPathComponent("synergen-prep")
     }
 
-    /// Runs the CLI; returns (exit status, stdout, stderr).
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> (Int32, String, String) {
+    /// Runs the CLI (with `environment` added to this process's); returns (exit status, stdout, stderr).
+    static func run(_ arguments: [String], in directory: URL? = nil,
+                    environment: [String: String] = [:]) throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

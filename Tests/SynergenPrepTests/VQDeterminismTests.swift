@@ -94,6 +94,36 @@ import Testing
         }
     }
 
+    /// OpenBLAS picks its kernels by CPU. With the Haswell (AVX2) kernels that AVX2-only machines
+    /// run, a two-thread `sgemm` gives other bits than a one-thread one for nearly every product
+    /// shape of these encoders (measured; this machine's AVX-512 kernels happen to agree on them),
+    /// so the check runs `vq encode` under each kernel family the CPU can run (`OPENBLAS_CORETYPE`)
+    /// with 1 and 3 threads: identical latent digests.
+    @Test(arguments: ["", "Haswell"])
+    func vqEncodeLatentsDoNotDependOnThreads(coreType: String) throws {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        guard coreType.isEmpty || cpu.contains(" avx2") else { return }
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = try Fixtures.folder("vq-photos").appendingPathComponent("files")
+        let weights = folder.appendingPathComponent("emu3.safetensors").path
+        var (code, _, err) = try Fixtures.run(["vq", "init", "--preset", "emu3", "--ch", "32", "--seed", "2", "--out", weights])
+        #expect(code == 0, "\(err)")
+        let environment = coreType.isEmpty ? [:] : ["OPENBLAS_CORETYPE": coreType]
+        var outputs: [String] = []
+        for threads in [1, 3] {
+            let out: String
+            (code, out, err) = try Fixtures.run(["vq", "encode", "--weights", weights, "--size", "\(Self.side)", "--stage", "s1",
+                                                 "--json", "--latent-digest", "--threads", "\(threads)",
+                                                 files.appendingPathComponent("panorama.jpg").path,
+                                                 files.appendingPathComponent("portrait.jpg").path], environment: environment)
+            #expect(code == 0, "\(err)")
+            outputs.append(out)
+        }
+        #expect(outputs[0].components(separatedBy: "latents_sha256").count == 5, "four views, each with its digest")
+        #expect(outputs[0] == outputs[1], "latents with 1 and 3 threads differ under \(coreType.isEmpty ? "the default" : coreType) kernels")
+    }
+
     /// The column blocks of a product are a function of its width alone.
     @Test func columnBlocksDependOnTheWidthOnly() {
         #expect(BLAS.columnBlock(100) == 256)

