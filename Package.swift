@@ -25,8 +25,7 @@ let package = Package(
         .target(name: "CPNGShim", dependencies: ["CLibPNG"]),
         .target(
             name: "SynergenPrep",
-            dependencies: ["CArchive", "CTurboJPEG", "CPNGShim", "CZstd", "COpenBLAS", "CMalloc"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: ["CArchive", "CTurboJPEG", "CPNGShim", "CZstd", "COpenBLAS", "CMalloc"]
         ),
         .executableTarget(
             name: "synergen-prep",

@@ -194,13 +194,18 @@ enum Winograd {
         }
     }
 
-    /// Six rows of `Bᵀ · (six input rows)`, element-wise over `count` tiles.
+    /// Six rows of `Bᵀ · (six input rows)`, element-wise over `count` tiles (four at a time with
+    /// SSE2 on x86-64, the rest here).
     @inline(__always)
     static func inputTransform(_ a: UnsafePointer<Float>, stride sa: Int, _ o: UnsafeMutablePointer<Float>, stride so: Int,
                                count: Int) {
         let a0 = a, a1 = a + sa, a2 = a + 2 * sa, a3 = a + 3 * sa, a4 = a + 4 * sa, a5 = a + 5 * sa
         let o0 = o, o1 = o + so, o2 = o + 2 * so, o3 = o + 3 * so, o4 = o + 4 * so, o5 = o + 5 * so
-        for x in 0..<count {
+        var done = 0
+        #if arch(x86_64)
+        done = inputTransformSSE2(a, stride: sa, o, stride: so, count: count)
+        #endif
+        for x in done..<count {
             let d0 = a0[x], d1 = a1[x], d2 = a2[x], d3 = a3[x], d4 = a4[x], d5 = a5[x]
             let p = d4 - 4 * d2, q = d3 - 4 * d1      // rows 1, 2
             let r = d4 - d2, s = 2 * (d3 - d1)        // rows 3, 4
@@ -213,13 +218,18 @@ enum Winograd {
         }
     }
 
-    /// Four rows of `Aᵀ · (six rows)`, element-wise over `count` tiles.
+    /// Four rows of `Aᵀ · (six rows)`, element-wise over `count` tiles (four at a time with SSE2 on
+    /// x86-64, the rest here).
     @inline(__always)
     static func outputTransform(_ a: UnsafePointer<Float>, stride sa: Int, _ o: UnsafeMutablePointer<Float>, stride so: Int,
                                 count: Int) {
         let a0 = a, a1 = a + sa, a2 = a + 2 * sa, a3 = a + 3 * sa, a4 = a + 4 * sa, a5 = a + 5 * sa
         let o0 = o, o1 = o + so, o2 = o + 2 * so, o3 = o + 3 * so
-        for x in 0..<count {
+        var done = 0
+        #if arch(x86_64)
+        done = outputTransformSSE2(a, stride: sa, o, stride: so, count: count)
+        #endif
+        for x in done..<count {
             let m0 = a0[x], m1 = a1[x], m2 = a2[x], m3 = a3[x], m4 = a4[x], m5 = a5[x]
             let p = m1 + m2, q = m1 - m2, r = m3 + m4, s = m3 - m4
             o0[x] = m0 + p + r

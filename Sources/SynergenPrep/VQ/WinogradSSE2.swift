@@ -65,5 +65,46 @@ extension Winograd {
         }
         return x
     }
+
+    /// `inputTransform` for the first `count` tiles, four at a time (the same operations in the same
+    /// order as the scalar loop, so the same bits); returns how many it did (a multiple of 4).
+    static func inputTransformSSE2(_ a: UnsafePointer<Float>, stride sa: Int, _ o: UnsafeMutablePointer<Float>,
+                                   stride so: Int, count: Int) -> Int {
+        let four = _mm_set1_ps(4), five = _mm_set1_ps(5), two = _mm_set1_ps(2)
+        var x = 0
+        while x + 4 <= count {
+            let d0 = _mm_loadu_ps(a + x), d1 = _mm_loadu_ps(a + sa + x), d2 = _mm_loadu_ps(a + 2 * sa + x)
+            let d3 = _mm_loadu_ps(a + 3 * sa + x), d4 = _mm_loadu_ps(a + 4 * sa + x), d5 = _mm_loadu_ps(a + 5 * sa + x)
+            let p = _mm_sub_ps(d4, _mm_mul_ps(four, d2)), q = _mm_sub_ps(d3, _mm_mul_ps(four, d1))
+            let r = _mm_sub_ps(d4, d2), s = _mm_mul_ps(two, _mm_sub_ps(d3, d1))
+            _mm_storeu_ps(o + x, _mm_add_ps(_mm_sub_ps(_mm_mul_ps(four, d0), _mm_mul_ps(five, d2)), d4))
+            _mm_storeu_ps(o + so + x, _mm_add_ps(p, q))
+            _mm_storeu_ps(o + 2 * so + x, _mm_sub_ps(p, q))
+            _mm_storeu_ps(o + 3 * so + x, _mm_add_ps(r, s))
+            _mm_storeu_ps(o + 4 * so + x, _mm_sub_ps(r, s))
+            _mm_storeu_ps(o + 5 * so + x, _mm_add_ps(_mm_sub_ps(_mm_mul_ps(four, d1), _mm_mul_ps(five, d3)), d5))
+            x += 4
+        }
+        return x
+    }
+
+    /// `outputTransform` for the first `count` tiles, four at a time (same operations, same order,
+    /// same bits as the scalar loop); returns how many it did (a multiple of 4).
+    static func outputTransformSSE2(_ a: UnsafePointer<Float>, stride sa: Int, _ o: UnsafeMutablePointer<Float>,
+                                    stride so: Int, count: Int) -> Int {
+        let two = _mm_set1_ps(2), four = _mm_set1_ps(4), eight = _mm_set1_ps(8)
+        var x = 0
+        while x + 4 <= count {
+            let m0 = _mm_loadu_ps(a + x), m1 = _mm_loadu_ps(a + sa + x), m2 = _mm_loadu_ps(a + 2 * sa + x)
+            let m3 = _mm_loadu_ps(a + 3 * sa + x), m4 = _mm_loadu_ps(a + 4 * sa + x), m5 = _mm_loadu_ps(a + 5 * sa + x)
+            let p = _mm_add_ps(m1, m2), q = _mm_sub_ps(m1, m2), r = _mm_add_ps(m3, m4), s = _mm_sub_ps(m3, m4)
+            _mm_storeu_ps(o + x, _mm_add_ps(_mm_add_ps(m0, p), r))
+            _mm_storeu_ps(o + so + x, _mm_add_ps(q, _mm_mul_ps(two, s)))
+            _mm_storeu_ps(o + 2 * so + x, _mm_add_ps(p, _mm_mul_ps(four, r)))
+            _mm_storeu_ps(o + 3 * so + x, _mm_add_ps(_mm_add_ps(q, _mm_mul_ps(eight, s)), m5))
+            x += 4
+        }
+        return x
+    }
 }
 #endif
