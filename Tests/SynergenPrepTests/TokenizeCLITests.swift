@@ -92,7 +92,11 @@ import Testing
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            usleep(UInt32(300_000 + rng.int(in: 0...4_000_000)))
+            // Kill moments count from when the run is inside a shard (a temporary file exists), so
+            // they land mid-run whatever the build's speed (debug and release differ ~10×).
+            let deadline = Date().addingTimeInterval(120)
+            while process.isRunning && Date() < deadline && !Self.hasTemporaryFile(killed) { usleep(2_000) }
+            usleep(UInt32(rng.int(in: 0...1_500_000)))
             if process.isRunning { interrupted += 1 }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -101,6 +105,10 @@ import Testing
         let (code, _, err) = try Fixtures.run(s.tokenizeArguments(out: killed))
         #expect(code == 0, "\(err)")
         #expect(try dataFiles(killed) == expected)
+    }
+
+    static func hasTemporaryFile(_ folder: String) -> Bool {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).contains { $0.contains(".tmp-") }
     }
 
     @Test func aFoldThatDoesNotDivideTheGridFailsBeforeReading() throws {

@@ -36,7 +36,9 @@ public enum Im2Col {
                         if stride == 1 {
                             (dst + 1).update(from: src, count: outWidth)
                         } else {
-                            for ox in 0..<outWidth { dst[ox + 1] = src[ox * stride] }
+                            // Wrapping arithmetic: the indices are below the map's size by construction,
+                            // and overflow checks here would keep the loop scalar.
+                            for ox in 0..<outWidth { dst[ox &+ 1] = src[ox &* stride] }
                         }
                     }
                     dst += pwo

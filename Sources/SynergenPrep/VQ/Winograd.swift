@@ -170,7 +170,8 @@ enum Winograd {
                 #endif
                 for x in done..<n {
                     for j in 0..<min(4, width - 4 * x) {
-                        if accumulate { row[4 * x + j] += yi[j * n + x] + bias } else { row[4 * x + j] = yi[j * n + x] + bias }
+                        let o = 4 &* x &+ j, t = j &* n &+ x
+                        if accumulate { row[o] += yi[t] + bias } else { row[o] = yi[t] + bias }
                     }
                 }
             }
@@ -182,7 +183,7 @@ enum Winograd {
     static func rowTransform(_ row: UnsafePointer<Float>, rowLength: Int, tiles: Range<Int>,
                              into out: UnsafeMutablePointer<Float>, stride: Int) {
         for x in tiles {
-            func at(_ j: Int) -> Float { 4 * x + j < rowLength ? row[4 * x + j] : 0 }
+            func at(_ j: Int) -> Float { 4 &* x &+ j < rowLength ? row[4 &* x &+ j] : 0 }
             let d0 = at(0), d1 = at(1), d2 = at(2), d3 = at(3), d4 = at(4), d5 = at(5)
             let p = d4 - 4 * d2, q = d3 - 4 * d1, r = d4 - d2, s = 2 * (d3 - d1)
             out[x] = 4 * d0 - 5 * d2 + d4
