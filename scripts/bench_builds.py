@@ -3,7 +3,7 @@
 rounds interleaved (A B C, A B C, ...) so machine noise hits every build alike. Prints the median of
 each measure per build and its ratio to the first build.
 
-  python3 scripts/bench_builds.py BIN_A BIN_B [BIN_C ...] [--rounds 3] [--only vq,preprocess,text]
+  python3 scripts/bench_builds.py BIN_A BIN_B [BIN_C ...] [--rounds 3] [--only vq,preprocess,text] [--max-size 256]
 
 Used to measure what a change of compiler flags or of the encoder's threading costs (e.g. the
 release build with and without `-Ounchecked`). Needs the test fixtures (`make test-fixtures`).
@@ -27,7 +27,7 @@ PIN = ["taskset", "-c", "0"]
 VQ_CASES = [("llamagen-vq16", 256, 3), ("emu3", 256, 2), ("llamagen-vq16", 512, 2), ("emu3", 512, 1)]
 
 
-def measures(binary, only, paths, corpus, tokenizer):
+def measures(binary, only, paths, corpus, tokenizer, max_size):
     """{name: value} for one run of every benchmark with `binary` (higher is better)."""
     out = {}
     if "preprocess" in only:
@@ -39,7 +39,7 @@ def measures(binary, only, paths, corpus, tokenizer):
                                         text=True).strip().splitlines()
         out["text tokens/s"] = json.loads(lines[-1])["tokens_per_s"]
     if "vq" in only:
-        for preset, size, runs in VQ_CASES:
+        for preset, size, runs in (c for c in VQ_CASES if c[1] <= max_size):
             line = subprocess.check_output([binary, "vq", "encode", "--preset", preset, "--size", str(size), "--runs", str(runs),
                                             "--threads", "2"], text=True).strip().splitlines()[-1]
             out[f"vq {preset} {size} views/s"] = 1 / json.loads(line)["seconds_per_view"]
@@ -51,6 +51,7 @@ def main():
     ap.add_argument("binaries", nargs="+")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--only", default="vq,preprocess,text")
+    ap.add_argument("--max-size", type=int, default=512, help="largest VQ view side to time (256 skips the slow 512 px cases)")
     ap.add_argument("--tokenizer", default=os.path.join(ROOT, "Tests/Fixtures/generated/text/qwen/tokenizer.json"))
     a = ap.parse_args()
     only = set(a.only.split(","))
@@ -66,7 +67,7 @@ def main():
         results = {b: {} for b in a.binaries}
         for r in range(a.rounds):
             for b in a.binaries:
-                for name, value in measures(b, only, paths, corpus, a.tokenizer).items():
+                for name, value in measures(b, only, paths, corpus, a.tokenizer, a.max_size).items():
                     results[b].setdefault(name, []).append(value)
             print(f"round {r + 1} of {a.rounds} done", file=sys.stderr)
     names = list(results[a.binaries[0]])
