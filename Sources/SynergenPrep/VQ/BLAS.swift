@@ -3,9 +3,10 @@ import COpenBLAS
 /// Wraps OpenBLAS: single-precision matrix products (every convolution and projection of the VQ
 /// encoder runs through `sgemm`) and the library's own thread count.
 ///
-/// Measured on OpenBLAS 0.3.21: a multi-threaded `sgemm` cuts the K loop differently from a
-/// single-threaded one (when K lies between one and two of its K blocks, e.g. K = 500, 700, 900),
-/// and a single-threaded one gives other bits for a column when the call's N differs (edge and
+/// Measured on OpenBLAS 0.3.21 (`make probe-openblas`): a multi-threaded `sgemm` may cut the K loop
+/// into other blocks than a single-threaded one and so give other bits (with the Haswell kernels for
+/// 80 of the encoders' 81 product shapes; with the AVX-512 ones for other shapes), and a
+/// single-threaded one gives other bits for a column when the call's N differs (edge and
 /// small-matrix kernels). So the encoder calls OpenBLAS single-threaded only (`useOneThread`), with
 /// every call's shape fixed by the problem, and parallelises around it (`sgemmInColumnBlocks`).
 public enum BLAS {
