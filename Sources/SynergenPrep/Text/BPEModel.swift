@@ -37,12 +37,33 @@ public struct BPEModel: Sendable {
         return try build(json)
     }
 
+    /// The model from its JSON, checked in this order: no dropout, the vocabulary, the subword
+    /// affixes, the merges (every token known), then the lookup tables and `unk_token`.
     private static func build(_ json: JSONValue) throws(TokenizerError) -> BPEModel {
         if let d = json["dropout"], !d.isNull {
             if case let .number(v) = d, v == 0 {} else {
                 throw .unsupported(component: "model", type: "BPE with dropout (non-deterministic)")
             }
         }
+        let (vocab, idToToken) = try vocabulary(json)
+        let prefix = try optionalString(json, "continuing_subword_prefix")
+        let suffix = try optionalString(json, "end_of_word_suffix")
+        let merges = try mergeTable(json, vocab: vocab, prefix: prefix)
+        var unkId: Int32? = nil
+        if let u = json["unk_token"], !u.isNull {
+            guard let ub = u.stringBytes else { throw .malformed(path: "model.unk_token", reason: "expected string") }
+            unkId = vocab[ub]
+        }
+        return BPEModel(
+            vocab: vocab, idToToken: idToToken, merges: merges, byteLevelIds: byteLevelIds(vocab),
+            scalarIds: scalarIds(vocab),
+            byteFallbackIds: json["byte_fallback"]?.bool == true ? byteFallbackIds(vocab) : nil, unkId: unkId,
+            fuseUnk: json["fuse_unk"]?.bool ?? false, ignoreMerges: json["ignore_merges"]?.bool ?? false,
+            prefix: prefix, suffix: suffix)
+    }
+
+    /// `model.vocab`: spelling → id, and id → spelling.
+    private static func vocabulary(_ json: JSONValue) throws(TokenizerError) -> ([[UInt8]: Int32], [[UInt8]?]) {
         guard let vocabMembers = json["vocab"]?.members else {
             throw .malformed(path: "model.vocab", reason: "expected object")
         }
@@ -58,37 +79,24 @@ public struct BPEModel: Sendable {
         }
         var idToToken = [[UInt8]?](repeating: nil, count: maxId + 1)
         for (k, v) in vocab { idToToken[Int(v)] = k }
+        return (vocab, idToToken)
+    }
 
-        func optionalString(_ key: String) throws(TokenizerError) -> [UInt8] {
-            guard let v = json[key], !v.isNull else { return [] }
-            guard let s = v.stringBytes else { throw .malformed(path: "model.\(key)", reason: "expected string or null") }
-            return s
-        }
-        let prefix = try optionalString("continuing_subword_prefix")
-        let suffix = try optionalString("end_of_word_suffix")
+    /// A string member of `model` as bytes; empty when absent or null.
+    private static func optionalString(_ json: JSONValue, _ key: String) throws(TokenizerError) -> [UInt8] {
+        guard let v = json[key], !v.isNull else { return [] }
+        guard let s = v.stringBytes else { throw .malformed(path: "model.\(key)", reason: "expected string or null") }
+        return s
+    }
 
+    /// `model.merges` as a pair table: rank and merged id of every pair, each token in `vocab`.
+    private static func mergeTable(_ json: JSONValue, vocab: [[UInt8]: Int32], prefix: [UInt8]) throws(TokenizerError) -> PairTable {
         guard let mergeList = json["merges"]?.array else {
             throw .malformed(path: "model.merges", reason: "expected array")
         }
         var merges = PairTable(capacityFor: mergeList.count)
         for (rank, m) in mergeList.enumerated() {
-            let a: [UInt8], b: [UInt8]
-            switch m {
-            case let .string(s):
-                let spaces = s.indices.filter { s[$0] == 0x20 }
-                guard spaces.count == 1 else {
-                    throw .malformed(path: "model.merges[\(rank)]", reason: "expected \"left right\"")
-                }
-                a = Array(s[..<spaces[0]])
-                b = Array(s[(spaces[0] + 1)...])
-            case let .array(pair):
-                guard pair.count == 2, let l = pair[0].stringBytes, let r = pair[1].stringBytes else {
-                    throw .malformed(path: "model.merges[\(rank)]", reason: "expected [left, right]")
-                }
-                a = l; b = r
-            default:
-                throw .malformed(path: "model.merges[\(rank)]", reason: "expected string or pair, got \(m.kindName)")
-            }
+            let (a, b) = try mergePair(m, rank: rank)
             guard let ia = vocab[a] else { throw .unknownMergeToken(rank: rank, token: String(decoding: a, as: UTF8.self)) }
             guard let ib = vocab[b] else { throw .unknownMergeToken(rank: rank, token: String(decoding: b, as: UTF8.self)) }
             var joined = a
@@ -98,34 +106,46 @@ public struct BPEModel: Sendable {
             }
             merges.insert(ia, ib, rank: Int32(rank), newId: inew)
         }
+        return merges
+    }
 
-        var byteLevelIds = [Int32](repeating: -1, count: 256)
-        for b in 0..<256 { byteLevelIds[b] = vocab[ByteLevelAlphabet.byteToUTF8[b]] ?? -1 }
-        var scalarIds: [UInt32: Int32] = [:]
-        for (k, v) in vocab where !k.isEmpty && k.count <= 4 && utf8Length(lead: k[0]) == k.count {
-            let s = k.withUnsafeBufferPointer { decodeScalar($0, 0).0 }
-            scalarIds[s] = v
-        }
-        var byteFallbackIds: [Int32]? = nil
-        if json["byte_fallback"]?.bool == true {
-            var t = [Int32](repeating: -1, count: 256)
-            let hex = Array("0123456789ABCDEF".utf8)
-            for b in 0..<256 {
-                let name: [UInt8] = [0x3C, 0x30, 0x78, hex[b >> 4], hex[b & 15], 0x3E]
-                t[b] = vocab[name] ?? -1
+    /// One merge, written `"left right"` or `["left", "right"]`.
+    private static func mergePair(_ m: JSONValue, rank: Int) throws(TokenizerError) -> ([UInt8], [UInt8]) {
+        switch m {
+        case let .string(s):
+            let spaces = s.indices.filter { s[$0] == 0x20 }
+            guard spaces.count == 1 else {
+                throw .malformed(path: "model.merges[\(rank)]", reason: "expected \"left right\"")
             }
-            byteFallbackIds = t
+            return (Array(s[..<spaces[0]]), Array(s[(spaces[0] + 1)...]))
+        case let .array(pair):
+            guard pair.count == 2, let l = pair[0].stringBytes, let r = pair[1].stringBytes else {
+                throw .malformed(path: "model.merges[\(rank)]", reason: "expected [left, right]")
+            }
+            return (l, r)
+        default:
+            throw .malformed(path: "model.merges[\(rank)]", reason: "expected string or pair, got \(m.kindName)")
         }
-        var unkId: Int32? = nil
-        if let u = json["unk_token"], !u.isNull {
-            guard let ub = u.stringBytes else { throw .malformed(path: "model.unk_token", reason: "expected string") }
-            unkId = vocab[ub]
+    }
+
+    /// The id of each byte's byte-level character, -1 when missing.
+    private static func byteLevelIds(_ vocab: [[UInt8]: Int32]) -> [Int32] {
+        (0..<256).map { vocab[ByteLevelAlphabet.byteToUTF8[$0]] ?? -1 }
+    }
+
+    /// The id of every token that is one Unicode scalar.
+    private static func scalarIds(_ vocab: [[UInt8]: Int32]) -> [UInt32: Int32] {
+        var ids: [UInt32: Int32] = [:]
+        for (k, v) in vocab where !k.isEmpty && k.count <= 4 && utf8Length(lead: k[0]) == k.count {
+            ids[k.withUnsafeBufferPointer { decodeScalar($0, 0).0 }] = v
         }
-        return BPEModel(
-            vocab: vocab, idToToken: idToToken, merges: merges, byteLevelIds: byteLevelIds,
-            scalarIds: scalarIds, byteFallbackIds: byteFallbackIds, unkId: unkId,
-            fuseUnk: json["fuse_unk"]?.bool ?? false, ignoreMerges: json["ignore_merges"]?.bool ?? false,
-            prefix: prefix, suffix: suffix)
+        return ids
+    }
+
+    /// The id of `<0xAB>` for each byte, -1 when missing.
+    private static func byteFallbackIds(_ vocab: [[UInt8]: Int32]) -> [Int32] {
+        let hex = Array("0123456789ABCDEF".utf8)
+        return (0..<256).map { b in vocab[[0x3C, 0x30, 0x78, hex[b >> 4], hex[b & 15], 0x3E]] ?? -1 }
     }
 
     /// Token spelling for an id of the model vocabulary.
