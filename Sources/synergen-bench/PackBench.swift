@@ -52,7 +52,7 @@ struct PackBench: ParsableCommand {
             let tok = try Tokenizer(contentsOf: URL(fileURLWithPath: path))
             let builder = DocumentBuilder(template: try ChatTemplate(tokenizer: tok))
             var lengths: [Int] = []
-            for p in try PackRun.tokenizedShards(in: tokenized).complete {
+            for p in try TokenizedFolder(tokenized).shards().complete {
                 let reader = try TokenizedShardReader(path: p)
                 while let s = try reader.next() {
                     for task in [PackTask.gen, .und] { if let d = builder.document(task, from: s) { lengths.append(d.length) } }

@@ -21,12 +21,6 @@ public struct PackRun {
         self.tokenizer = tokenizer; self.tokenizerSHA256 = tokenizerSHA256
     }
 
-    /// The complete tokenized shards of `folder`, sorted by name, and the incomplete ones: the same
-    /// as `TokenizedFolder(folder).shards()`, which is where the listing lives (kept for synergen-bench).
-    public static func tokenizedShards(in folder: String) throws -> (complete: [String], incomplete: [String]) {
-        try TokenizedFolder(folder).shards()
-    }
-
     /// Runs the whole stage; writes the shards, then `index.json` last. Shards that an earlier run
     /// of the same inputs and configuration finished (`PackJournal`) are kept, not encoded again;
     /// `reusedShards` says how many.
