@@ -69,10 +69,8 @@ public struct RankRecord: Codable, Sendable, Equatable {
     public func write(in folder: String) throws {
         let dir = (folder as NSString).appendingPathComponent(Self.folderName)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let path = (dir as NSString).appendingPathComponent(Self.fileName(stage: stage, rank: rank, worldSize: worldSize))
-        try AtomicFile.write(Array(try encoder.encode(self)), to: path)
+        try AtomicFile.write(try prettyJSON(), to: path)
     }
 
     /// The latest timings of every item over `records` (later-started records win).

@@ -8,3 +8,13 @@ extension Encodable {
         return String(decoding: try! encoder.encode(self), as: UTF8.self)
     }
 }
+
+extension Encodable {
+    /// Pretty JSON with sorted keys and a final newline: the deterministic text of every JSON file
+    /// the pipeline writes (markers, plans, indexes, rank records).
+    public func prettyJSON() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+}

@@ -19,11 +19,7 @@ public struct PackGroupRecord: Codable, Sendable, Equatable {
     public var totals: PackTotals
 
     /// Pretty JSON with sorted keys (deterministic).
-    public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
-    }
+    public func json() throws -> String { try prettyJSON() }
 
     /// Whether every shard of the group is in `folder` with its recorded size.
     public func filesPresent(in folder: PackedFolder) -> Bool {

@@ -179,9 +179,5 @@ public struct PackIndex: Codable, Sendable, Equatable {
     }
 
     /// Pretty JSON with sorted keys (deterministic).
-    public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
-    }
+    public func json() throws -> String { try prettyJSON() }
 }

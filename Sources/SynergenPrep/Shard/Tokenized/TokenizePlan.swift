@@ -30,11 +30,7 @@ public struct TokenizePlan: Codable, Sendable, Equatable {
     public var digest: String { SHA256.hex(Array(((try? json()) ?? "").utf8)) }
 
     /// Pretty JSON with sorted keys (deterministic).
-    public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
-    }
+    public func json() throws -> String { try prettyJSON() }
 
     /// The plan of `folder`, nil when it has none.
     public static func load(folder: String) throws -> TokenizePlan? {

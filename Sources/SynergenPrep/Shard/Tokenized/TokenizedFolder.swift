@@ -126,8 +126,6 @@ public struct TokenizedFolder: Sendable {
 
     /// Publishes the done-marker of the shard `stem` atomically (after its data file is in place).
     public func writeMarker(_ stats: ShardTokenizeStats, for stem: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        try AtomicFile.write(Array(try encoder.encode(stats)), to: paths(for: stem).stats)
+        try AtomicFile.write(try stats.prettyJSON(), to: paths(for: stem).stats)
     }
 }

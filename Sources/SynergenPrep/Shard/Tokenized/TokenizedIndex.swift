@@ -66,11 +66,7 @@ public struct TokenizedIndex: Codable, Sendable, Equatable {
     }
 
     /// Pretty JSON with sorted keys (deterministic).
-    public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
-    }
+    public func json() throws -> String { try prettyJSON() }
 
     /// Publishes the index in `folder` atomically.
     public func write(in folder: String) throws {
