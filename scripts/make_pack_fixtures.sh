@@ -21,5 +21,14 @@ printf 'in/demo-{000000..000002}.tar\n' > "$OUT/manifest.txt"
 "$BIN" pack "$OUT/tokenized" --seq 100 --out "$OUT/packed-short" --tokenizer "$TOK" --seed 7 >/dev/null 2>>"$OUT/pack.log"
 "$BIN" pack "$OUT/tokenized" --seq 512 --out "$OUT/packed-together" --views together --mix gen=3,und=1 \
     --tokenizer "$TOK" --seed 7 >/dev/null 2>>"$OUT/pack.log"
+# One pack group per tokenized shard, once by one process and once by two ranks + merge: the
+# Python reader must see the same folder (test_reader.py::test_merged_folder_reads_like_one_rank).
+"$BIN" pack "$OUT/tokenized" --seq 512 --out "$OUT/packed-groups" --tokenizer "$TOK" --seed 7 --group-shards 1 \
+    >/dev/null 2>>"$OUT/pack.log"
+for r in 0 1; do
+    RANK=$r WORLD_SIZE=2 "$BIN" pack "$OUT/tokenized" --seq 512 --out "$OUT/packed-ranks" --tokenizer "$TOK" --seed 7 \
+        --group-shards 1 >/dev/null 2>>"$OUT/pack.log"
+done
+"$BIN" merge "$OUT/packed-ranks" >/dev/null
 cp "$TOK" "$OUT/tokenizer.json"
 echo "packed fixtures in $OUT"

@@ -7,8 +7,11 @@ struct PackCommand: ParsableCommand {
         commandName: "pack",
         abstract: "Tokenized shards → packed training sequences: chat-template documents, gen/und mix, best-fit packing.",
         discussion: """
-        Writes pack-NNNNNN.pack shards and index.json (written last; FORMAT.md "Packed shards"). A re-run \
-        with the same input and options (after a kill, say) keeps the shards already written (pack.journal). Documents \
+        Cuts the tokenized shards (in plan order) into groups of --group-shards, packs each group on its \
+        own into pack-GGGGGG-NNNNNN.pack shards and its done-marker, then writes index.json (written last; \
+        FORMAT.md "Packed shards"). With several ranks each packs whole groups (group g goes to rank \
+        g % world size) and `merge` writes index.json: the same bytes as one rank. A re-run with the same \
+        input and options (after a kill, say) keeps the groups and shards already written. Documents \
         are never split; a document longer than --seq is dropped and counted (too-long). Same input and \
         seed give the same bytes. Exit status: 0; 1 when nothing could be packed; 2 for bad options or a \
         tokenizer that differs from the shards'.
@@ -45,9 +48,15 @@ struct PackCommand: ParsableCommand {
     @Option(help: "Packing: completion (fills one sequence at a time, ≥ 99 % fill at 8192) or bfd (classic best-fit decreasing).")
     var packing: Packer.Strategy = .completion
 
+    @Option(help: "Tokenized shards per pack group: each group is packed on its own, so ranks can take whole groups and the output does not depend on their number (each group ends with one partly filled sequence).")
+    var groupShards = 64
+
     @OptionGroup var tokenizer: TokenizerOptions
+    @OptionGroup var ranks: RankOptions
+    @OptionGroup var publishing: AfterShardOption
 
     func validate() throws {
+        guard groupShards >= 1 else { throw ValidationError("--group-shards must be at least 1") }
         guard seq >= 16 else { throw ValidationError("--seq must be at least 16") }
         guard (0...1).contains(cfgDrop) else { throw ValidationError("--cfg-drop must be between 0 and 1") }
         guard buffer >= 1, sequencesPerShard >= 1 else { throw ValidationError("--buffer and --sequences-per-shard must be at least 1") }
@@ -64,25 +73,51 @@ struct PackCommand: ParsableCommand {
         options.sequencesPerShard = sequencesPerShard
         options.delimiting = views
         options.packing = packing
+        options.groupShards = groupShards
+        let rank = try ranks.resolved()
         let tokenizerPath = try tokenizer.path()
         let text = try Tokenizer(contentsOf: URL(fileURLWithPath: tokenizerPath))
-        let run = PackRun(input: input, output: out, options: options, tokenizer: text, tokenizerSHA256: try SHA256.hex(file: tokenizerPath))
+        var run = PackRun(input: input, output: out, options: options, tokenizer: text, tokenizerSHA256: try SHA256.hex(file: tokenizerPath))
+        run.rank = rank
+        run.afterShard = publishing.hook
+        RankOptions.announce(rank, stage: "pack", items: "group_shards=\(groupShards)")
         let start = Date()
-        let index: PackIndex, reused: Int
-        let shards = (try? TokenizedFolder(input).shards().complete.count) ?? 0
-        let progress = ProgressReporter(stage: "pack", totalShards: shards)
+        let progress = ProgressReporter(stage: "pack", totalShards: 0, rank: rank)
         defer { progress.finish() }
-        do { (index, reused) = try run.run(progress: progress) } catch let error as PackError {
-            StandardError.write("error: \(error.withFlags)\n")
+        let result: PackRun.Result
+        do { result = try run.run(progress: progress) } catch let error as PackError {
+            StandardError.write("error: \(error.withFlags) \(rank.logFields)\n")
             throw ExitCode(2)
         }
         let seconds = Date().timeIntervalSince(start)
-        var stats = try PackedStats(folder: out)
-        stats.problems = []
-        print(stats.text(advice: \.withFlags))
-        print(String(format: "time: %.2f s, %.0f documents/s", seconds, Double(index.totals.documents) / max(seconds, 1e-9)))
-        if reused > 0 { print("reused \(reused) of \(index.shards.count) packed shards written by an earlier run of the same inputs and options") }
-        if index.totals.sequences == 0 { throw ExitCode(1) }
+        print(RankOptions.prefixed(try Self.report(result, out: out, seconds: seconds), rank))
+        if result.totals.sequences == 0 && result.index.map({ $0.totals.sequences == 0 }) ?? true { throw ExitCode(1) }
+        if rank.worldSize == 1 && result.index == nil { throw ExitCode(1) }
+    }
+
+    /// What the run did: the folder's stats when it wrote the index, this rank's groups otherwise.
+    static func report(_ result: PackRun.Result, out: String, seconds: Double) throws -> String {
+        var lines: [String] = []
+        if result.index != nil {
+            var stats = try PackedStats(folder: out)
+            stats.problems = []
+            lines.append(stats.text(advice: \.withFlags))
+        } else {
+            lines.append("packed \(result.packedGroups.count) group(s), \(result.skippedGroups.count) already done, of \(result.groups); "
+                         + "\(result.totals.sequences) sequences from \(result.totals.samples) samples")
+            if result.notIndexed.isEmpty {
+                lines.append("`synergen-prep merge \(out)` writes index.json once every rank is done")
+            } else {
+                lines.append("index.json not written:")
+                lines += result.notIndexed.map { "  \($0)" }
+            }
+        }
+        lines.append(String(format: "time: %.2f s, %.0f documents/s", seconds, Double(result.totals.documents) / max(seconds, 1e-9)))
+        if result.reusedShards > 0 {
+            lines.append("reused \(result.reusedShards) of \(result.reusedShards + result.writtenShards) packed shards written by an earlier run of the same inputs and options")
+        }
+        if !result.skippedGroups.isEmpty { lines.append("kept \(result.skippedGroups.count) pack group(s) an earlier run finished") }
+        return lines.joined(separator: "\n")
     }
 }
 

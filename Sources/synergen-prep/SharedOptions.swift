@@ -57,3 +57,40 @@ func modelFile(_ lookup: (ModelFolder) throws -> String) throws -> String {
         throw ValidationError(error.description)
     }
 }
+
+/// `--rank`/`--world-size` of the commands that split their work among processes (`tokenize`,
+/// `pack`, `inspect`); without them the rank comes from the scheduler's environment (`WorldRank`).
+struct RankOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("This process's rank, 0-based (with --world-size). Default: from the environment — RANK/WORLD_SIZE (torchrun), JOB_COMPLETION_INDEX (Kubernetes Indexed Job, world size from --world-size or SYNERGEN_WORLD_SIZE), SLURM_ARRAY_TASK_ID/_MIN/_COUNT (Slurm array job), SLURM_PROCID/SLURM_NTASKS — else 0 of 1.", valueName: "r"))
+    var rank: Int?
+
+    @Option(help: ArgumentHelp("Number of ranks sharing the output folder (input item i goes to rank i % world size).", valueName: "w"))
+    var worldSize: Int?
+
+    func validate() throws { _ = try resolved() }
+
+    /// The rank from the flags, else the environment; a bad or half-given pair is a usage error.
+    func resolved() throws -> WorldRank {
+        do { return try WorldRank.detect(rank: rank, worldSize: worldSize) } catch { throw ValidationError(error.description) }
+    }
+
+    /// Logs which rank this is and where that was read from (one structured line on standard error).
+    static func announce(_ rank: WorldRank, stage: String, items: String) {
+        StandardError.write("start \(rank.logFields) source=\(rank.source) stage=\(stage) \(items)\n")
+    }
+
+    /// `text` with every line prefixed `[rank r/w] ` when there are several ranks.
+    static func prefixed(_ text: String, _ rank: WorldRank) -> String {
+        guard rank.worldSize > 1 else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { "[rank \(rank.rank)/\(rank.worldSize)] \($0)" }
+            .joined(separator: "\n")
+    }
+}
+
+/// `--after-shard CMD` of the commands that publish shards.
+struct AfterShardOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Shell command run after each shard is renamed into place, its paths in \"$1\", \"$2\" (\"$@\" for all; tokenize: data file and done-marker, pack: the .pack file), e.g. 'aws s3 cp \"$1\" s3://bucket/out/'; a failure leaves the shard unpublished, retried by the next run.", valueName: "cmd"))
+    var afterShard: String?
+
+    var hook: AfterShardHook? { afterShard.map(AfterShardHook.init(command:)) }
+}

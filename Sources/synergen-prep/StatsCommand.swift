@@ -31,6 +31,13 @@ struct StatsCommand: ParsableCommand {
             if !packed.problems.isEmpty { throw ExitCode(1) }
             return
         }
+        if PackedFolder(folder).isUnmergedPack {
+            let problems = PackIndex.assemble(folder: PackedFolder(folder), verify: false)
+            print("packed folder \(folder) is not merged yet (no index.json): run `synergen-prep merge \(folder)`")
+            if case .failure(let p) = problems { print(p.all.map { "  \($0)" }.joined(separator: "\n")) }
+            print(RankStats(folder: folder, stage: "pack").lines.joined(separator: "\n"))
+            throw ExitCode(1)
+        }
         if plot != nil {
             StandardError.write("error: --plot is for packed folders (with index.json)\n")
             throw ExitCode(2)

@@ -8,7 +8,9 @@ struct TokenizeCommand: ParsableCommand {
         abstract: "WebDataset shards → tokenized shards: decode, views, VQ codes (folded), caption ids.",
         discussion: """
         One output per input shard (<stem>.tok.zst + <stem>.stats.json, see FORMAT.md). A re-run skips \
-        shards already done with the same configuration. Exit status: 0; 1 when no input could be read \
+        shards already done with the same configuration. With several ranks (--rank/--world-size or a \
+        scheduler's environment) each takes shards i with i % world size == rank; `merge` then writes \
+        index.json (a single rank writes it itself). Exit status: 0; 1 when no input could be read \
         or a shard failed; 2 for a bad manifest or configuration; 3 when --max-error-rate is exceeded.
         """
     )
@@ -50,6 +52,8 @@ struct TokenizeCommand: ParsableCommand {
 
     @OptionGroup var workers: WorkerOptions
     @OptionGroup var decode: DecodeFlags
+    @OptionGroup var ranks: RankOptions
+    @OptionGroup var publishing: AfterShardOption
 
     func validate() throws {
         guard TokenFold(parsing: fold) != nil else { throw ValidationError("--fold must look like 2x8, got \(fold)") }
@@ -68,6 +72,7 @@ struct TokenizeCommand: ParsableCommand {
     }
 
     func run() throws {
+        let rank = try ranks.resolved()
         let manifest: Manifest
         do { manifest = try Manifest.load(paths: manifests) } catch {
             StandardError.write("error: \(error)\n")
@@ -96,10 +101,19 @@ struct TokenizeCommand: ParsableCommand {
             StandardError.write("error: \(error.withFlags)\n")
             throw ExitCode(2)
         }
-        let progress = ProgressReporter(stage: "tokenize", totalShards: manifest.shards.count)
-        let summary = try setup.run(manifest.shards, into: out, workers: workers.workers, overwrite: overwrite, progress: progress)
+        let mine = rank.share(of: manifest.shards.count).count
+        RankOptions.announce(rank, stage: "tokenize", items: "shards=\(mine) of \(manifest.shards.count)")
+        let progress = ProgressReporter(stage: "tokenize", totalShards: mine, rank: rank)
+        let summary: TokenizeSummary
+        do {
+            summary = try setup.run(manifest.shards, into: out, workers: workers.workers, overwrite: overwrite, rank: rank,
+                                    afterShard: publishing.hook, progress: progress)
+        } catch let error as TokenizePlanError {
+            StandardError.write("error: \(error) \(rank.logFields)\n")
+            throw ExitCode(2)
+        }
         progress.finish()
-        print(Self.report(summary, out: out))
+        print(RankOptions.prefixed(Self.report(summary, out: out), rank))
         switch summary.outcome(maxErrorRate: maxErrorRate) {
         case .succeeded: return
         case .failed: throw ExitCode(1)
@@ -114,6 +128,11 @@ struct TokenizeCommand: ParsableCommand {
                      "samples: \(s.samplesIn) in, \(s.samplesOut) out, \(s.sampleErrors) bad; images: \(s.images)"]
         for (reason, count) in s.errors.sorted(by: { $0.key < $1.key }) { lines.append("  \(reason): \(count)") }
         for (shard, message) in s.failed { lines.append("FAILED \(shard): \(message)") }
+        if s.indexWritten { lines.append("every shard of the plan is done: \(out)/index.json written") }
+        if !s.notIndexed.isEmpty && s.rank.worldSize == 1 {
+            lines.append("index.json not written: \(s.notIndexed.count) shard(s) not done (first: \(s.notIndexed[0]))")
+        }
+        if s.rank.worldSize > 1 { lines.append("rank \(s.rank.rank) of \(s.rank.worldSize) done; `synergen-prep merge \(out)` writes index.json once every rank is") }
         if s.wallSeconds > 0 && s.shards > s.skipped {
             lines.append(String(format: "time: %.1f s, %.2f samples/s, %.2f images/s; VQ %.0f%% of shard time (decode + views + text: %.1f s, overlapped)",
                                 s.wallSeconds, Double(s.samplesIn - s.skippedSamples) / s.wallSeconds,

@@ -16,7 +16,8 @@ import Testing
     @Test func temporaryFilesAreNamedAndClearedByOneRule() throws {
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        #expect(AtomicFile.temporaryPath(for: "/x/a.tok.zst") == "/x/a.tok.zst.tmp-\(getpid())")
+        #expect(AtomicFile.temporaryPath(for: "/x/a.tok.zst") == "/x/a.tok.zst.tmp-\(AtomicFile.processTag)")
+        #expect(AtomicFile.processTag.hasSuffix("-\(getpid())"))
         #expect(AtomicFile.isLeftover("a.tok.zst.tmp-12", of: "a.tok.zst") && !AtomicFile.isLeftover("ab.tok.zst.tmp-12", of: "a.tok.zst"))
         #expect(AtomicFile.isLeftover("index.json.tmp-3") && !AtomicFile.isLeftover("index.json"))
         try Self.touch(folder, ["a.tok.zst", "a.tok.zst.tmp-1", "a.stats.json.tmp-2", "b.tok.zst.tmp-3"])
@@ -55,17 +56,20 @@ import Testing
         let folder = try Fixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let packed = PackedFolder(folder.path)
-        #expect(PackedFolder.shardName(12) == "pack-000012.pack" && PackedFolder.isShardName("pack-000012.pack"))
-        #expect(!PackedFolder.isShardName("pack.journal") && !PackedFolder.isShardName("index.json"))
-        try Self.touch(folder, ["index.json", "pack-000000.pack.tmp-5", "pack-000007.pack"])
-        try packed.prepareForWriting()
-        #expect(try Self.names(folder) == ["pack-000007.pack"] && !packed.isPacked)
+        #expect(PackedFolder.shardName(group: 3, number: 12) == "pack-000003-000012.pack" && PackedFolder.isShardName("pack-000003-000012.pack"))
+        #expect(PackedFolder.group(ofFile: "pack-000003-000012.pack") == 3 && PackedFolder.group(ofFile: "pack-000004.journal") == 4)
+        #expect(!PackedFolder.isShardName("pack-000000.journal") && !PackedFolder.isShardName("index.json"))
+        // Leftovers of this rank's groups go; another rank's (group 1) stay.
+        try Self.touch(folder, ["index.json", "pack-000000-000000.pack.tmp-h-5", "pack-000001-000000.pack.tmp-h-6", "pack-000007-000000.pack"])
+        try packed.prepareForWriting(groups: [0, 2])
+        #expect(try Self.names(folder) == ["pack-000001-000000.pack.tmp-h-6", "pack-000007-000000.pack"] && !packed.isPacked)
         let sequences = [PackedSequence(sequenceLength: 8), PackedSequence(sequenceLength: 8)]
-        let entry = try packed.writeShard(sequences, number: 0)
-        #expect(entry.file == "pack-000000.pack" && entry.sequences == 2 && entry.bytes == packed.size(of: entry.file))
+        let entry = try packed.writeShard(sequences, group: 0, number: 0)
+        #expect(entry.file == "pack-000000-000000.pack" && entry.sequences == 2 && entry.bytes == packed.size(of: entry.file))
         #expect(try PackedShardReader(path: packed.path(of: entry.file)).sequence(1) == sequences[1])
-        try packed.removeShards(except: [entry.file])
-        #expect(try Self.names(folder) == ["pack-000000.pack"])
+        #expect(packed.check(entry, verify: true) == nil)
+        try packed.removeStale { $0 == entry.file }
+        #expect(try Self.names(folder) == ["pack-000000-000000.pack", "pack-000001-000000.pack.tmp-h-6"])
     }
 
     /// Three sequences, two per shard: two shards; a second batcher of the same run key keeps both.
@@ -74,7 +78,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let packed = PackedFolder(folder.path)
         func batch() throws -> ShardBatcher {
-            var batcher = try ShardBatcher(folder: packed, journal: PackJournal(folder: folder.path, runKey: "k"),
+            var batcher = try ShardBatcher(folder: packed, group: 0, journal: PackJournal(folder: folder.path, group: 0, runKey: "k"),
                                            sequencesPerShard: 2, failAfterWrites: nil)
             for _ in 0..<3 { try batcher.add(PackedSequence(sequenceLength: 4)) }
             try batcher.flush()

@@ -88,3 +88,44 @@ import Testing
         init(_ value: UnsafeMutableBufferPointer<Int>) { self.value = value }
     }
 }
+
+/// Where a process learns its rank: flags first, then each launcher's variables; mistakes refused.
+struct WorldRankTests {
+    func detect(_ rank: Int?, _ world: Int?, _ env: [String: String]) throws(WorldRankError) -> WorldRank {
+        try WorldRank.detect(rank: rank, worldSize: world, environment: env)
+    }
+
+    func detect(_ env: [String: String]) throws(WorldRankError) -> WorldRank { try detect(nil, nil, env) }
+
+    @Test func eachLauncherAndTheOrderBetweenThem() throws {
+        #expect(try detect([:]) == .single)
+        #expect(try detect(2, 4, ["RANK": "0", "WORLD_SIZE": "8"]) == WorldRank(rank: 2, worldSize: 4, source: "flags"))
+        #expect(try detect(["RANK": "3", "WORLD_SIZE": "8", "SLURM_PROCID": "0", "SLURM_NTASKS": "2"])
+                == WorldRank(rank: 3, worldSize: 8, source: "RANK/WORLD_SIZE"))
+        #expect(try detect(["JOB_COMPLETION_INDEX": "5", "SYNERGEN_WORLD_SIZE": "6"]) == WorldRank(rank: 5, worldSize: 6, source: "JOB_COMPLETION_INDEX"))
+        #expect(try detect(nil, 7, ["JOB_COMPLETION_INDEX": "5", "SYNERGEN_WORLD_SIZE": "6"]).worldSize == 7)
+        // An array job 10-13 whose tasks run 2 Slurm tasks each: 8 ranks.
+        let array = ["SLURM_ARRAY_TASK_ID": "12", "SLURM_ARRAY_TASK_MIN": "10", "SLURM_ARRAY_TASK_COUNT": "4"]
+        #expect(try detect(array) == WorldRank(rank: 2, worldSize: 4, source: "SLURM_ARRAY_TASK_ID"))
+        #expect(try detect(array.merging(["SLURM_PROCID": "1", "SLURM_NTASKS": "2"]) { $1 }) == WorldRank(rank: 5, worldSize: 8, source: "SLURM_ARRAY_TASK_ID"))
+        #expect(try detect(["SLURM_PROCID": "1", "SLURM_NTASKS": "2"]) == WorldRank(rank: 1, worldSize: 2, source: "SLURM_PROCID/SLURM_NTASKS"))
+    }
+
+    @Test func halfSetPairsBadNumbersAndRanksOutsideTheWorldAreRefused() {
+        #expect(throws: WorldRankError.halfSet(given: "--rank", missing: "--world-size")) { try detect(1, nil, [:]) }
+        #expect(throws: WorldRankError.self) { try detect(nil, 3, [:]) }
+        #expect(throws: WorldRankError.halfSet(given: "RANK", missing: "WORLD_SIZE")) { try detect(["RANK": "1"]) }
+        #expect(throws: WorldRankError.self) { try detect(["JOB_COMPLETION_INDEX": "1"]) }
+        #expect(throws: WorldRankError.notANumber(name: "RANK", value: "one")) { try detect(["RANK": "one", "WORLD_SIZE": "2"]) }
+        #expect(throws: WorldRankError.rankOutOfRange(rank: 3, worldSize: 3, source: "flags")) { try detect(3, 3, [:]) }
+        #expect(throws: WorldRankError.badWorldSize(0, source: "flags")) { try detect(0, 0, [:]) }
+    }
+
+    @Test func itemsAreDealtOutBalancedAndDeterministically() throws {
+        let ranks = try (0..<3).map { try WorldRank(rank: $0, worldSize: 3, source: "t") }
+        let shares = ranks.map { $0.share(of: 8) }
+        #expect(shares == [[0, 3, 6], [1, 4, 7], [2, 5]])
+        #expect(Set(shares.joined()) == Set(0..<8) && shares.joined().count == 8)
+        #expect((0..<8).allSatisfy { ranks[ranks[0].owner(of: $0)].owns($0) })
+    }
+}

@@ -16,17 +16,19 @@ import Testing
         }
     }
 
-    static func setup() throws -> Setup {
+    /// A demo corpus of `shards` shards of `perShard` samples, a tiny encoder and the Qwen tokenizer.
+    static func setup(shards: Int = 3, perShard: Int = 4) throws -> Setup {
         let folder = try Fixtures.temporaryFolder()
         let tokenizer = try Fixtures.folder("text").appendingPathComponent("qwen/tokenizer.json").path
-        var (code, out, err) = try Fixtures.run(["demo-data", "--out", folder.appendingPathComponent("in").path, "--samples", "12", "--per-shard", "4"])
+        var (code, out, err) = try Fixtures.run(["demo-data", "--out", folder.appendingPathComponent("in").path, "--samples", "\(shards * perShard)",
+                                                 "--per-shard", "\(perShard)"])
         #expect(code == 0, "\(out)\(err)")
         let weights = folder.appendingPathComponent("models/tiny.safetensors").path  // vq init creates the folder
         (code, out, err) = try Fixtures.run(["vq", "init", "--preset", "emu3", "--ch", "32", "--ch-mult", "1,1,2", "--res-blocks", "1",
                                              "--attn-levels", "2", "--seed", "1", "--out", weights])
         #expect(code == 0, "\(err)")
         let manifest = folder.appendingPathComponent("m.txt")
-        try "in/demo-{000000..000002}.tar\n".write(to: manifest, atomically: true, encoding: .utf8)
+        try String(format: "in/demo-{000000..%06d}.tar\n", shards - 1).write(to: manifest, atomically: true, encoding: .utf8)
         return Setup(folder: folder, manifest: manifest.path, weights: weights, tokenizer: tokenizer)
     }
 

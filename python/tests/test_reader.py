@@ -10,7 +10,7 @@ from synergen_reader import MODALITY_IMAGE, MODALITY_TEXT, HashMismatch, PackedD
 
 from conftest import BINARY
 
-FOLDERS = ["packed", "packed-short", "packed-together"]
+FOLDERS = ["packed", "packed-short", "packed-together", "packed-groups", "packed-ranks"]
 
 
 def all_sequences(folder):
@@ -162,3 +162,23 @@ def test_index_records_what_trainer_and_model_share(fixtures):
                 "vqWeightsSHA256", "template", "sequenceLength", "turnStartID", "turnEndID"):
         assert key in c
     assert c["imagePlaceholderID"] == c["imageTokens"]["vocabularySize"]
+
+
+def same(a, b):
+    """Deep equality of sequence records (dicts, lists, numpy arrays, scalars)."""
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.dtype == b.dtype and np.array_equal(a, b)
+    return a == b
+
+
+def test_merged_folder_reads_like_one_rank(fixtures):
+    """Two ranks + merge and one process write the same index and sequences (pack groups of 1 shard)."""
+    one = PackedDataset(str(fixtures / "packed-groups"), verify=True)
+    many = PackedDataset(str(fixtures / "packed-ranks"), verify=True)
+    assert one.index == many.index and len(one.index["groups"]) == 3
+    assert len(one) == len(many) > 0
+    assert all(same(one[i], many[i]) for i in range(len(one)))

@@ -9,12 +9,13 @@ struct DocumentSelection {
     private var mixer: TaskMixer
     private var cfgRNG: SeededGenerator
 
-    init(builder: DocumentBuilder, options: PackOptions) {
+    /// A selection seeded by `seed` (a pack group's; the run's own by default).
+    init(builder: DocumentBuilder, options: PackOptions, seed: UInt64? = nil) {
         self.builder = builder
         sequenceLength = options.sequenceLength
         cfgDrop = options.cfgDrop
-        mixer = TaskMixer(generationShare: options.generationShare, seed: options.seed)
-        cfgRNG = SeededGenerator(seed: options.seed ^ 0x4346_47)
+        mixer = TaskMixer(generationShare: options.generationShare, seed: seed ?? options.seed)
+        cfgRNG = SeededGenerator(seed: (seed ?? options.seed) ^ 0x4346_47)
     }
 
     /// The documents of `sample`; what is dropped is counted in `dropped` (reason word → documents).

@@ -8,6 +8,8 @@ public struct PackOptions: Sendable {
     public var seed: UInt64 = 0
     public var buffer = 1000
     public var sequencesPerShard = 256
+    /// Tokenized shards per pack group (each group packed on its own; ranks take whole groups).
+    public var groupShards = 64
     public var delimiting: ViewDelimiting = .perView
     public var packing: Packer.Strategy = .completion
     public var template = ChatTemplateConfig()

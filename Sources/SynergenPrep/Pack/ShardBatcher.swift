@@ -1,12 +1,15 @@
-/// Cuts the stream of packed sequences into shards of `sequencesPerShard` and writes each shard —
-/// or keeps the file an earlier run of the same key wrote, when its journal entry still holds
-/// (`PackJournal`). After the first shard that does not match, nothing of the earlier run is trusted.
+/// Cuts the stream of one pack group's sequences into shards of `sequencesPerShard` and writes each
+/// shard — or keeps the file an earlier run of the same key wrote, when its journal entry still
+/// holds (`PackJournal`). After the first shard that does not match, nothing of the earlier run is
+/// trusted. Every shard, written or kept, then goes to `afterShard` (the `--after-shard` command).
 struct ShardBatcher {
     let folder: PackedFolder
+    let group: Int
     let journal: PackJournal
     let sequencesPerShard: Int
     /// Tests: fail after writing this many new shards, as a run killed there would stop.
     let failAfterWrites: Int?
+    var afterShard: (PackShardEntry) throws -> Void = { _ in }
     /// The shards so far, in order.
     private(set) var shards: [PackShardEntry] = []
     /// Shards kept from the earlier run, and shards written by this one.
@@ -17,8 +20,9 @@ struct ShardBatcher {
     private var batch: [PackedSequence] = []
 
     /// Starts the journal of this run, keeping the earlier run's entries while they hold.
-    init(folder: PackedFolder, journal: PackJournal, sequencesPerShard: Int, failAfterWrites: Int?) throws {
+    init(folder: PackedFolder, group: Int, journal: PackJournal, sequencesPerShard: Int, failAfterWrites: Int?) throws {
         self.folder = folder
+        self.group = group
         self.journal = journal
         self.sequencesPerShard = sequencesPerShard
         self.failAfterWrites = failAfterWrites
@@ -39,8 +43,9 @@ struct ShardBatcher {
         defer { batch = [] }
         if number < trusted {
             let documents = batch.reduce(0) { $0 + $1.documents.count }
-            if let entry = journal.reusable(index: number, file: PackedFolder.shardName(number), sequences: batch.count,
-                                            documents: documents, folder: folder.path) {
+            if let entry = journal.reusable(index: number, file: PackedFolder.shardName(group: group, number: number),
+                                            sequences: batch.count, documents: documents, folder: folder.path) {
+                try afterShard(entry)
                 shards.append(entry)
                 reused += 1
                 return
@@ -49,8 +54,9 @@ struct ShardBatcher {
             try journal.start(keeping: number)
             trusted = number
         }
-        let entry = try folder.writeShard(batch, number: number)
+        let entry = try folder.writeShard(batch, group: group, number: number)
         try journal.append(entry)
+        try afterShard(entry)
         shards.append(entry)
         written += 1
         if let limit = failAfterWrites, written >= limit { throw PackError.stoppedForTest(afterShards: written) }

@@ -5,11 +5,14 @@ import Foundation
 public struct PackedStats: Sendable {
     public let index: PackIndex
     public var problems: [String] = []
+    /// What each rank that packed into the folder recorded (none for a folder packed before ranks).
+    public let ranks: RankStats
     private let folder: String
 
     public init(folder: String) throws {
         self.folder = folder
         index = try PackIndex.load(folder: folder)
+        ranks = RankStats(folder: folder, stage: "pack")
     }
 
     /// True when `folder` holds a packed index.
@@ -26,6 +29,7 @@ public struct PackedStats: Sendable {
     public func json() throws -> String {
         let t = index.totals
         let object: [String: Any] = [
+            "ranks": ranks.jsonObjects, "groups": index.groups?.count ?? 0,
             "sequences": t.sequences, "documents": t.documents, "fill": t.fill, "pad_positions": t.padPositions,
             "positions": t.positions, "samples": t.samples, "dropped": t.dropped, "documents_by_task": t.documentsByTask,
             "tokens_by_task": t.tokensByTask, "generation_token_share": t.generationTokenShare,
@@ -66,7 +70,7 @@ public struct PackedStats: Sendable {
         func list(_ d: [String: Int]) -> String { d.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") }
         let docsByTask = t.documentsByTask.values.reduce(0, +)
         var lines = [
-            "packed folder \(folder): \(index.shards.count) shards, \(t.sequences) sequences of \(c.sequenceLength) positions",
+            "packed folder \(folder): \(index.shards.count) shards in \(index.groups?.count ?? 1) groups of up to \(c.groupShards) tokenized shards, \(t.sequences) sequences of \(c.sequenceLength) positions",
             String(format: "fill: %.4f (%d document positions, %d pad)", t.fill, t.positions, t.padPositions),
             String(format: "documents: %d from %d samples, %.2f per sequence", t.documents, t.samples,
                    t.sequences == 0 ? 0 : Double(t.documents) / Double(t.sequences)),
@@ -89,7 +93,7 @@ public struct PackedStats: Sendable {
         for a in advice { lines.append("  " + describe(a)) }
         if c.randomVQWeights { lines.append("WARNING: the image codes come from RANDOM VQ weights: for trying the pipeline only") }
         for p in problems { lines.append("PROBLEM \(p)") }
-        return lines.joined(separator: "\n")
+        return (lines + ranks.lines).joined(separator: "\n")
     }
 }
 

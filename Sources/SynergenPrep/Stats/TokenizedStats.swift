@@ -7,10 +7,20 @@ public struct TokenizedStats: Sendable {
     public var total: ShardTokenizeStats
     /// Problems found by `verify` (hash or count mismatches, unreadable files).
     public var problems: [String] = []
+    /// What each rank that tokenized into the folder recorded.
+    public let ranks: RankStats
 
     /// Reads every `*.stats.json` in `folder` (sorted by name).
     public init(folder: String) throws {
-        shards = try TokenizedFolder(folder).markers().map(\.stats)
+        ranks = RankStats(folder: folder, stage: "tokenize")
+        let timings = RankRecord.latestTimings(ranks.records)
+        shards = try TokenizedFolder(folder).markers().map { name, stats in
+            var stats = stats
+            if let t = timings[String(name.dropLast(TokenizedFolder.markerExtension.count))] {
+                stats.timings = .init(prepareSeconds: t["prepare"] ?? 0, vqSeconds: t["vq"] ?? 0, writeSeconds: t["write"] ?? 0, wallSeconds: t["wall"] ?? 0)
+            }
+            return stats
+        }
         var total = ShardTokenizeStats(source: folder, output: "", configHash: Set(shards.map(\.configHash)).sorted().joined(separator: ","))
         total.complete = shards.allSatisfy(\.complete)
         for s in shards {
@@ -38,16 +48,8 @@ public struct TokenizedStats: Sendable {
 
     /// Re-reads every data file: its SHA-256 and its record count must match the marker.
     public mutating func verify() {
-        for s in shards {
-            let path = TokenizedFolder(folder).path(of: s.output)
-            do {
-                if try SHA256.hex(file: path) != s.outputSHA256 { problems.append("\(s.output): SHA-256 differs from its stats") }
-                let count = try TokenizedShardReader(path: path).readAll().count
-                if count != s.samplesOut { problems.append("\(s.output): \(count) samples, stats say \(s.samplesOut)") }
-            } catch {
-                problems.append("\(s.output): \(error)")
-            }
-        }
+        let tokenized = TokenizedFolder(folder)
+        problems += shards.compactMap { s in tokenized.verifyData(of: s).map { MergeProblem(item: s.output, index: nil, kind: $0).description } }
     }
 
     /// One JSON object: totals at the top level (`samples`, `ok`, `errors`, `images`, `codes`,
@@ -66,6 +68,7 @@ public struct TokenizedStats: Sendable {
         }
         var top = object(total)
         top["shards"] = shards.map(object)
+        top["ranks"] = ranks.jsonObjects
         if !problems.isEmpty { top["problems"] = problems }
         let data = try JSONSerialization.data(withJSONObject: top, options: [.sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
@@ -100,6 +103,6 @@ public struct TokenizedStats: Sendable {
                                 100 * t.timings.vqSeconds / t.timings.wallSeconds))
         }
         for p in problems { lines.append("  PROBLEM: \(p)") }
-        return lines.joined(separator: "\n")
+        return (lines + ranks.lines).joined(separator: "\n")
     }
 }

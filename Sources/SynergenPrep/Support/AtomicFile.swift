@@ -4,16 +4,25 @@ import Foundation
 /// one: write a temporary file beside the target, fsync it, rename it over the target, fsync the folder.
 ///
 /// Every writer in the pipeline names its temporary file with `temporaryPath(for:)`
-/// (`<name>.tmp-<pid>`), so one rule finds what a killed run left behind (`isLeftover`, `removeLeftovers`).
+/// (`<name>.tmp-<host>-<pid>`: unique among ranks on several machines writing one shared folder),
+/// so one rule finds what a killed run left behind (`isLeftover`, `removeLeftovers`).
 public enum AtomicFile {
     /// What sits between a file's name and the writing process's id in its temporary name.
     public static let temporaryMarker = ".tmp-"
 
     /// The temporary file beside `path` that this process writes before renaming it to `path`.
-    public static func temporaryPath(for path: String) -> String { path + temporaryMarker + "\(getpid())" }
+    public static func temporaryPath(for path: String) -> String { path + temporaryMarker + processTag }
+
+    /// `<host>-<pid>` of this process (the host name's characters other than letters, digits, `-` and `.` as `_`).
+    static let processTag: String = {
+        var name = [CChar](repeating: 0, count: 256)
+        let host = gethostname(&name, name.count) == 0 ? String(cString: name) : "host"
+        let safe = String(host.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." ? $0 : "_" })
+        return "\(safe.isEmpty ? "host" : safe)-\(getpid())"
+    }()
 
     /// Whether the file name `name` is a temporary file of any process: of the file `target` when
-    /// given (`<target>.tmp-<pid>`), of any file otherwise.
+    /// given (`<target>.tmp-<host>-<pid>`), of any file otherwise.
     public static func isLeftover(_ name: String, of target: String? = nil) -> Bool {
         if let target { return name.hasPrefix(target + temporaryMarker) }
         return name.contains(temporaryMarker)
@@ -22,8 +31,12 @@ public enum AtomicFile {
     /// Removes the temporary files a killed run left in `folder`: those of the file names `targets`
     /// when given, every temporary file otherwise. Files that cannot be removed are left.
     public static func removeLeftovers(in folder: String, of targets: [String]? = nil) {
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        where targets.map({ $0.contains { isLeftover(name, of: $0) } }) ?? isLeftover(name) {
+        removeLeftovers(in: folder) { name in targets.map({ $0.contains { isLeftover(name, of: $0) } }) ?? isLeftover(name) }
+    }
+
+    /// Removes the temporary files in `folder` whose names `matching` accepts.
+    public static func removeLeftovers(in folder: String, matching: (String) -> Bool) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where isLeftover(name) && matching(name) {
             try? FileManager.default.removeItem(atPath: (folder as NSString).appendingPathComponent(name))
         }
     }

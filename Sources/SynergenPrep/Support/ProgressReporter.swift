@@ -1,10 +1,10 @@
 import Foundation
 
 /// Shows how a long run is going on standard error: one redrawn line on a terminal, a structured
-/// `key=value` log line every few seconds otherwise. Thread-safe.
+/// `key=value` log line every few seconds otherwise; both carry the rank and world size. Thread-safe.
 public final class ProgressReporter: @unchecked Sendable {
     private let stage: String
-    private let totalShards: Int
+    private var totalShards: Int
     private let isTTY: Bool
     private let start = Date()
     private let lock = NSLock()
@@ -14,9 +14,11 @@ public final class ProgressReporter: @unchecked Sendable {
     private var errors = 0
     private var images = 0
     private let enabled: Bool
+    private let rank: WorldRank
 
-    public init(stage: String, totalShards: Int, enabled: Bool = true) {
+    public init(stage: String, totalShards: Int, rank: WorldRank = .single, enabled: Bool = true) {
         self.stage = stage
+        self.rank = rank
         self.totalShards = totalShards
         self.enabled = enabled
         isTTY = isatty(2) != 0
@@ -37,6 +39,9 @@ public final class ProgressReporter: @unchecked Sendable {
         }
     }
 
+    /// Sets the number of shards the run will do (once known).
+    public func setTotal(shards: Int) { lock.withLock { totalShards = shards } }
+
     /// Prints the last line.
     public func finish() {
         lock.withLock { emit(line(now: Date()), final: true) }
@@ -53,11 +58,12 @@ public final class ProgressReporter: @unchecked Sendable {
         }
         let imageRate = Double(images) / elapsed
         if isTTY {
-            return String(format: "%@: shards %d/%d  samples %d  %.1f samples/s  %.1f images/s  errors %d  ETA %@",
-                          stage, shardsDone, totalShards, samples, rate, imageRate, errors, eta)
+            return String(format: "%@%@: shards %d/%d  samples %d  %.1f samples/s  %.1f images/s  errors %d  ETA %@",
+                          rank.worldSize > 1 ? "[rank \(rank.rank)/\(rank.worldSize)] " : "", stage, shardsDone, totalShards,
+                          samples, rate, imageRate, errors, eta)
         }
-        return String(format: "progress stage=%@ shards=%d/%d samples=%d samples_per_s=%.2f images_per_s=%.2f errors=%d eta=%@ elapsed_s=%.1f",
-                      stage, shardsDone, totalShards, samples, rate, imageRate, errors, eta, elapsed)
+        return String(format: "progress %@ stage=%@ shards=%d/%d samples=%d samples_per_s=%.2f images_per_s=%.2f errors=%d eta=%@ elapsed_s=%.1f",
+                      rank.logFields, stage, shardsDone, totalShards, samples, rate, imageRate, errors, eta, elapsed)
     }
 
     private func emit(_ text: String, final: Bool) {

@@ -14,6 +14,8 @@ public struct ShardTokenizer: Sendable {
     public var config: TokenizeConfig
     public var tokenizer: Tokenizer
     public var queueCapacity = 4
+    /// Set the shard's `unpublished` flag before its done-marker (an `--after-shard` command will run).
+    public var unpublishedUntilHook = false
 
     public init(config: TokenizeConfig, tokenizer: Tokenizer) {
         self.config = config
@@ -125,6 +127,7 @@ public struct ShardTokenizer: Sendable {
         stats.outputBytes = (try FileManager.default.attributesOfItem(atPath: data)[.size] as? Int) ?? 0
         stats.outputSHA256 = try SHA256.hex(file: data)
         stats.timings.wallSeconds = Date().timeIntervalSince(start)
+        if unpublishedUntilHook { try output.setUnpublished(location.stem, true) }
         try output.writeMarker(stats, for: location.stem)
     }
 

@@ -20,6 +20,11 @@ public struct TokenizeSummary: Sendable {
     /// Sum of the shards' wall times (shards run in parallel with `workers` > 1).
     public var shardSeconds = 0.0
     public var wallSeconds = 0.0
+    /// The rank that ran (its share of the manifest's shards is `shards`).
+    public var rank = WorldRank.single
+    /// A single rank whose every planned shard is done wrote `index.json`; otherwise why not.
+    public var indexWritten = false
+    public var notIndexed: [String] = []
 
     /// Share of the shards' time spent in the VQ: the rest is what did not hide behind it.
     public var vqShare: Double { shardSeconds > 0 ? vqSeconds / shardSeconds : 0 }

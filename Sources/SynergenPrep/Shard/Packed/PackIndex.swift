@@ -32,6 +32,8 @@ public struct PackConfig: Codable, Sendable, Equatable {
     public var lossWeights: [String: Double] = ["text": 1, "image": 2]
     /// The packing strategy (`Packer.Strategy` raw value): "completion" (default) or "bfd".
     public var packing = "completion"
+    /// Tokenized shards per pack group (`--group-shards`): each group is packed on its own.
+    public var groupShards = 64
 }
 
 /// One shard in `index.json`.
@@ -67,6 +69,18 @@ public struct PackTotals: Codable, Sendable, Equatable {
     public var sequencesByTaskMix: [String: Int] = [:]
 
     public init() {}
+
+    /// Adds another run's (or group's) totals: every count summed.
+    mutating func add(_ other: PackTotals) {
+        samples += other.samples; sequences += other.sequences; documents += other.documents
+        positions += other.positions; padPositions += other.padPositions
+        for (mine, theirs) in [(\PackTotals.documentsByTask, other.documentsByTask), (\.tokensByTask, other.tokensByTask),
+                               (\.lossTokensByModality, other.lossTokensByModality), (\.imagesByRole, other.imagesByRole),
+                               (\.imagesByGrid, other.imagesByGrid), (\.documentsPerSequence, other.documentsPerSequence),
+                               (\.dropped, other.dropped), (\.sequencesByTaskMix, other.sequencesByTaskMix)] {
+            self[keyPath: mine].merge(theirs, uniquingKeysWith: +)
+        }
+    }
 
     /// Non-pad share of all positions.
     public var fill: Double {
@@ -105,13 +119,51 @@ public struct PackTotals: Codable, Sendable, Equatable {
 
 /// `index.json` of a packed folder.
 public struct PackIndex: Codable, Sendable, Equatable {
-    public var format = "synergen-packed"
+    public static let formatName = "synergen-packed"
+    public var format = formatName
     public var formatVersion = Int(PackedShard.version)
     public var config: PackConfig
     /// SHA-256 of the canonical JSON of `config`.
     public var configHash: String
+    /// The pack groups, in order (absent in folders written before groups).
+    public var groups: [PackGroupEntry]?
     public var shards: [PackShardEntry]
     public var totals: PackTotals
+
+    /// The index of a folder whose every group is done: the groups' records end to end. With
+    /// `verify` every shard is re-read (SHA-256 and sequence count); without, its size is checked.
+    public static func assemble(folder: PackedFolder, verify: Bool) -> Result<PackIndex, MergeProblems> {
+        let records: [Int: PackGroupRecord]
+        do { records = try folder.groupRecords() } catch {
+            return .failure(MergeProblems([MergeProblem(item: folder.path, index: nil, kind: .noPlan("cannot list: \(error)"))]))
+        }
+        guard let first = records.keys.min().flatMap({ records[$0] }) else {
+            return .failure(MergeProblems([MergeProblem(item: folder.path, index: nil, kind: .noPlan("no pack group is done (no pack-*.group.json)"))]))
+        }
+        var problems: [MergeProblem] = [], index = PackIndex(config: first.config, configHash: first.configHash, groups: [],
+                                                               shards: [], totals: PackTotals())
+        for g in 0..<first.groups {
+            let item = PackedFolder.groupName(g)
+            guard let record = records[g] else { problems.append(MergeProblem(item: item, index: g, kind: .notDone)); continue }
+            guard record.groups == first.groups else {
+                problems.append(MergeProblem(item: item, index: g, kind: .otherJob("a job of \(record.groups) groups, not \(first.groups)")))
+                continue
+            }
+            guard record.configHash == first.configHash else {
+                problems.append(MergeProblem(item: item, index: g, kind: .configurationDiffers(found: record.configHash, expected: first.configHash)))
+                continue
+            }
+            problems += record.shards.compactMap { shard in folder.check(shard, verify: verify).map { MergeProblem(item: item, index: g, kind: $0) } }
+            index.groups!.append(PackGroupEntry(group: g, inputs: record.inputs, shards: record.shards.map(\.file),
+                                                sequences: record.shards.reduce(0) { $0 + $1.sequences }))
+            index.shards += record.shards
+            index.totals.add(record.totals)
+        }
+        for g in records.keys.sorted() where g >= first.groups {
+            problems.append(MergeProblem(item: PackedFolder.groupName(g), index: g, kind: .otherJob("beyond the job's \(first.groups) groups")))
+        }
+        return problems.isEmpty ? .success(index) : .failure(MergeProblems(problems))
+    }
 
     /// Reads the `index.json` of `folder`, refusing a format version this build does not read.
     public static func load(folder: String) throws -> PackIndex {

@@ -1,24 +1,23 @@
 import Foundation
 
 /// What lets a killed (or repeated) `pack` run reuse the shards an earlier run with the same inputs
-/// and configuration already wrote: `pack.journal` in the output folder, JSON lines — first the run
-/// key, then one `PackShardEntry` per shard, appended after the shard's atomic rename. A line cut
+/// and configuration already wrote: one journal per pack group (`pack-GGGGGG.journal`), written only
+/// by the rank packing that group, JSON lines — first the run key, then one `PackShardEntry` per
+/// shard, appended after the shard's atomic rename. A line cut
 /// short by a kill is ignored (and that shard written again); a journal of another run key is
 /// started afresh.
 public struct PackJournal {
-    public static let fileName = "pack.journal"
-
     /// The run this journal belongs to.
     public let runKey: String
     /// Shards finished by the earlier run of the same key, in order.
     public let finished: [PackShardEntry]
     private let path: String
 
-    /// Reads the journal of `folder` if it is of `runKey`; otherwise starts a new one (nothing is
-    /// written until `start()`).
-    public init(folder: String, runKey: String) {
+    /// Reads the journal of group `group` in `folder` if it is of `runKey`; otherwise starts a new
+    /// one (nothing is written until `start()`).
+    public init(folder: String, group: Int, runKey: String) {
         self.runKey = runKey
-        path = PackedFolder(folder).journalPath
+        path = PackedFolder(folder).path(of: PackedFolder.journalName(group: group))
         var finished: [PackShardEntry] = []
         if let data = FileManager.default.contents(atPath: path) {
             let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)

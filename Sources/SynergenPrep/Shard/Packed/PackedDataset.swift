@@ -30,19 +30,9 @@ public final class PackedDataset {
         return try reader.sequence(i - starts[shard])
     }
 
-    /// Checks every shard's size and SHA-256 against the index; returns the problems found.
+    /// Checks every shard's size, SHA-256 and sequence count against the index; returns the problems found.
     public func verify() -> [String] {
-        var problems: [String] = []
-        for e in index.shards {
-            let path = PackedFolder(folder).path(of: e.file)
-            do {
-                let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? -1
-                if size != e.bytes { problems.append("\(e.file): \(size) bytes, index says \(e.bytes)") }
-                if try SHA256.hex(file: path) != e.sha256 { problems.append("\(e.file): SHA-256 differs from the index") }
-            } catch {
-                problems.append("\(e.file): \(error)")
-            }
-        }
-        return problems
+        let packed = PackedFolder(folder)
+        return index.shards.compactMap { e in packed.check(e, verify: true).map { MergeProblem(item: e.file, index: nil, kind: $0).description } }
     }
 }

@@ -2,9 +2,11 @@ import Foundation
 
 /// What tokenizing one shard did; written last, as `<stem>.stats.json`, it is the shard's
 /// done-marker: a re-run skips the shard when `complete` is true and `configHash` matches
-/// (`TokenizedFolder` reads and writes it).
+/// (`TokenizedFolder` reads and writes it). Its bytes follow from the input and the configuration
+/// alone: the timings are not written here but in the rank's record (`RankRecord.timings`).
 public struct ShardTokenizeStats: Codable, Sendable, Equatable {
-    /// Where the shard's time went; the only fields that differ between identical runs.
+    /// Where the shard's time went; the only fields that differ between identical runs, so they are
+    /// kept out of the marker (markers written before that still carry them, and are read so).
     public struct Timings: Codable, Sendable, Equatable {
         /// Decoding, views and text (the producer thread's busy time; it overlaps the VQ).
         public var prepareSeconds = 0.0
@@ -52,6 +54,12 @@ public struct ShardTokenizeStats: Codable, Sendable, Equatable {
     public var outputBytes = 0
     public var outputSHA256 = ""
     public var timings = Timings()
+
+    /// Every field but `timings` goes into the marker.
+    enum CodingKeys: String, CodingKey {
+        case formatVersion, source, output, configHash, complete, samplesIn, samplesOut, errors, errorKeys, shardError
+        case textTokens, codes, views, grids, captionLengths, viewsPerImage, outputBytes, outputSHA256
+    }
 
     public init(source: String, output: String, configHash: String, complete: Bool = true) {
         self.source = source

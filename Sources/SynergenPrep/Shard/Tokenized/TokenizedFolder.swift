@@ -8,7 +8,11 @@ import Foundation
 ///   <stem>.tok.zst      TokenizedShard: zstd stream of magic "SGTOKSHD" · u32 version · header JSON
 ///                       · length-prefixed records (TokenizedSample) · u32 0 · u64 count
 ///   <stem>.stats.json   ShardTokenizeStats: the done-marker, written last
-///   *.tmp-<pid>         a writer's temporary files (AtomicFile), removed before the shard is redone
+///   <stem>.unpublished  only with --after-shard: the shard is done but its command has not succeeded
+///   plan.json           TokenizePlan: every shard of the job in manifest order (same for every rank)
+///   index.json          TokenizedIndex: written when every planned shard is done (tokenize or merge)
+///   ranks/              RankRecord per rank (the only files that depend on the world size)
+///   *.tmp-<host>-<pid>  a writer's temporary files (AtomicFile), removed before the shard is redone
 /// ```
 /// The stem is the input shard's (`laion-000123.tar` → `laion-000123`). A shard counts as done when
 /// its marker says `complete` and its data file exists.
@@ -51,19 +55,68 @@ public struct TokenizedFolder: Sendable {
         return (complete, incomplete)
     }
 
-    /// The done-marker of the shard `stem` when the shard is done with the configuration `configHash`.
-    public func finishedMarker(for stem: String, configHash: String) -> ShardTokenizeStats? {
+    /// The done-marker of the shard `stem` when the shard is done with the configuration `configHash`
+    /// (with any configuration when nil).
+    public func finishedMarker(for stem: String, configHash: String?) -> ShardTokenizeStats? {
         let paths = paths(for: stem)
         guard FileManager.default.fileExists(atPath: paths.data),
               let stats = try? ShardTokenizeStats.load(path: paths.stats),
-              stats.complete, stats.configHash == configHash else { return nil }
+              stats.complete, configHash.map({ stats.configHash == $0 }) ?? true else { return nil }
         return stats
     }
 
-    /// Removes what a killed run left of the shard `stem` (`*.tmp-<pid>` of its two files).
+    /// Whether the shard `stem` is done with `configHash` and, with `verify`, its data file still has
+    /// the marker's SHA-256 and record count (without `verify`: its size); the marker, or what is wrong.
+    public func checkDone(_ stem: String, configHash: String, verify: Bool) -> Result<ShardTokenizeStats, MergeProblem.Kind> {
+        let paths = paths(for: stem)
+        let name = (paths.data as NSString).lastPathComponent
+        guard FileManager.default.fileExists(atPath: paths.stats) else { return .failure(.notDone) }
+        let stats: ShardTokenizeStats
+        do { stats = try ShardTokenizeStats.load(path: paths.stats) } catch {
+            return .failure(.unreadable(file: (paths.stats as NSString).lastPathComponent, message: "\(error)"))
+        }
+        guard stats.complete else {
+            return .failure(.incomplete(stats.shardError.map { "\($0.reason.rawValue): \($0.message)" } ?? "not complete"))
+        }
+        guard stats.configHash == configHash else { return .failure(.configurationDiffers(found: stats.configHash, expected: configHash)) }
+        if isUnpublished(stem) { return .failure(.unpublished) }
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: paths.data)[.size]) as? Int else {
+            return .failure(.dataMissing(file: name))
+        }
+        guard size == stats.outputBytes else { return .failure(.sizeDiffers(file: name, found: size, expected: stats.outputBytes)) }
+        if verify, let problem = verifyData(of: stats) { return .failure(problem) }
+        return .success(stats)
+    }
+
+    /// Re-reads the data file of `stats`: nil when its SHA-256 and record count match the marker.
+    public func verifyData(of stats: ShardTokenizeStats) -> MergeProblem.Kind? {
+        let file = path(of: stats.output)
+        do {
+            if try SHA256.hex(file: file) != stats.outputSHA256 { return .sha256Differs(file: stats.output) }
+            let count = try TokenizedShardReader(path: file).readAll().count
+            if count != stats.samplesOut { return .countDiffers(file: stats.output, found: count, expected: stats.samplesOut) }
+        } catch {
+            return .unreadable(file: stats.output, message: "\(error)")
+        }
+        return nil
+    }
+
+    /// The flag of a shard that is done but whose `--after-shard` command has not succeeded.
+    public func unpublishedPath(of stem: String) -> String { path(of: stem + ".unpublished") }
+    public func isUnpublished(_ stem: String) -> Bool { FileManager.default.fileExists(atPath: unpublishedPath(of: stem)) }
+
+    /// Sets (before the done-marker is published) or clears (after the command succeeded) the flag.
+    public func setUnpublished(_ stem: String, _ flag: Bool) throws {
+        if flag { try AtomicFile.write("{\"state\":\"after-shard command pending\"}\n", to: unpublishedPath(of: stem)) } else {
+            try? FileManager.default.removeItem(atPath: unpublishedPath(of: stem))
+        }
+    }
+
+    /// Removes what a killed run left of the shard `stem` (`*.tmp-<host>-<pid>` of its files).
     public func removeLeftovers(of stem: String) {
         let paths = paths(for: stem)
-        AtomicFile.removeLeftovers(in: path, of: [(paths.data as NSString).lastPathComponent, (paths.stats as NSString).lastPathComponent])
+        AtomicFile.removeLeftovers(in: path, of: [(paths.data as NSString).lastPathComponent, (paths.stats as NSString).lastPathComponent,
+                                                  (unpublishedPath(of: stem) as NSString).lastPathComponent])
     }
 
     /// A writer for the data file of the shard `stem`; the file appears on `finish()`.
