@@ -93,8 +93,9 @@ public struct PackRun {
         inputs.shards[(g * options.groupShards)..<min(inputs.shards.count, (g + 1) * options.groupShards)]
     }
 
-    /// Group `g`'s seed: the run's seed for group 0, mixed with the group number for the others.
-    func seed(ofGroup g: Int) -> UInt64 { options.seed ^ (UInt64(g) &* 0x9E37_79B9_7F4A_7C15) }
+    /// Group `g`'s seed: the run's `seed` for group 0, mixed with the group number for the others.
+    public static func groupSeed(_ seed: UInt64, group g: Int) -> UInt64 { seed ^ (UInt64(g) &* 0x9E37_79B9_7F4A_7C15) }
+    func seed(ofGroup g: Int) -> UInt64 { Self.groupSeed(options.seed, group: g) }
 
     /// Packs group `g` unless its done-marker of the same run key is there with its shards; then
     /// writes that marker. Counts into `result`.
