@@ -1,5 +1,5 @@
 # The two set-up commands of the README: `make demo` and `make test`. Each installs what it needs.
-.PHONY: deps demo test test-fixtures test-determinism probe-openblas bench bench-decode bench-preprocess bench-text bench-vq bench-pack
+.PHONY: deps demo test test-fixtures test-determinism test-slurm probe-openblas bench bench-decode bench-preprocess bench-text bench-vq bench-pack
 
 BIN := .build/release/synergen-prep
 DEMO := shards/demo
@@ -39,6 +39,13 @@ test-determinism: test-fixtures
 	swift build -c release -Xswiftc -enable-testing --build-tests
 	SYNERGEN_DETERMINISM_SIZE=512 SYNERGEN_DETERMINISM_STAGE=s2 \
 	    swift test -c release -Xswiftc -enable-testing --skip-build --filter VQDeterminismTests
+
+# A one-node Slurm cluster on this machine (root; installs slurm-wlm and munge when missing), the
+# tokenize -> pack -> merge chain through deploy/slurm/submit.sh with 3 array tasks, compared byte for
+# byte with a single-process run (about a minute on 2 cores, with the build).
+test-slurm: deps
+	swift build -c release --product synergen-prep
+	bash scripts/slurm-local.sh
 
 # Whether this machine's OpenBLAS gives other bits with 2 threads than with 1 on the encoders' product
 # shapes (the encoder never relies on it: it calls OpenBLAS single-threaded).

@@ -4,8 +4,8 @@ import SynergenPrep
 
 /// Parallelism flags shared by the commands that read shards.
 struct WorkerOptions: ParsableArguments {
-    @Option(help: "Shards processed at once (default: number of cores).")
-    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Shards processed at once (default: SLURM_CPUS_PER_TASK when set, else the number of cores).")
+    var workers: Int = AvailableCores.count()
 
     func validate() throws {
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }

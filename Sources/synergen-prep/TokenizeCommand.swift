@@ -132,7 +132,7 @@ struct TokenizeCommand: ParsableCommand {
         if !s.notIndexed.isEmpty && s.rank.worldSize == 1 {
             lines.append("index.json not written: \(s.notIndexed.count) shard(s) not done (first: \(s.notIndexed[0]))")
         }
-        if s.rank.worldSize > 1 { lines.append("rank \(s.rank.rank) of \(s.rank.worldSize) done; `synergen-prep merge \(out)` writes index.json once every rank is") }
+        if s.rank.worldSize > 1 { lines.append("rank \(s.rank.rank) of \(s.rank.worldSize) done; `synergen-prep merge \(out)` writes index.json once every rank is done") }
         if s.wallSeconds > 0 && s.shards > s.skipped {
             lines.append(String(format: "time: %.1f s, %.2f samples/s, %.2f images/s; VQ %.0f%% of shard time (decode + views + text: %.1f s, overlapped)",
                                 s.wallSeconds, Double(s.samplesIn - s.skippedSamples) / s.wallSeconds,

@@ -129,3 +129,9 @@ struct WorldRankTests {
         #expect((0..<8).allSatisfy { ranks[ranks[0].owner(of: $0)].owns($0) })
     }
 }
+
+@Test func slurmsCPUsPerTaskIsTheDefaultCoreCount() {
+    #expect(AvailableCores.count(environment: ["SLURM_CPUS_PER_TASK": "6"]) == 6)
+    #expect(AvailableCores.count(environment: ["SLURM_CPUS_PER_TASK": "x"]) == ProcessInfo.processInfo.activeProcessorCount)
+    #expect(AvailableCores.count(environment: [:]) == ProcessInfo.processInfo.activeProcessorCount)
+}

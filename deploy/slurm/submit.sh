@@ -14,8 +14,8 @@
 #
 # Options (each has an environment variable; a flag wins over the variable):
 #   -n, --tasks W          tokenize array tasks = ranks                SYNERGEN_TASKS (4)
-#   --pack-tasks P         pack array tasks, at most one per pack      SYNERGEN_PACK_TASKS (1)
-#                          group (see pack.sbatch)
+#   --pack-tasks P         pack array tasks (more than pack groups:    SYNERGEN_PACK_TASKS (--tasks)
+#                          the extra ones have nothing to do)
 #   --max-parallel M       at most M array tasks of a job at once      SYNERGEN_MAX_PARALLEL (no limit)
 #   --tok DIR              tokenized folder                            SYNERGEN_TOK_DIR (shards/tokenized)
 #   --pack DIR             packed folder                               SYNERGEN_PACK_DIR (shards/packed)
@@ -103,7 +103,7 @@ workdir=${SYNERGEN_WORKDIR:-$PWD}
 workdir=$(cd "$workdir" && pwd)
 
 tasks=${SYNERGEN_TASKS:-4}
-pack_tasks=${SYNERGEN_PACK_TASKS:-1}
+pack_tasks=${SYNERGEN_PACK_TASKS:-$tasks}
 for n in "$tasks" "$pack_tasks" ${SYNERGEN_MAX_PARALLEL:+"$SYNERGEN_MAX_PARALLEL"}; do
   case "$n" in ''|*[!0-9]*|0) die "task counts must be positive integers (got '$n')" ;; esac
 done

@@ -43,7 +43,7 @@ public struct Inspection: Sendable {
     public var workers: Int
 
     public init(decodeOptions: DecodeOptions = DecodeOptions(), reader: ShardReader = ShardReader(),
-                workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                workers: Int = AvailableCores.count()) {
         self.decodeOptions = decodeOptions
         self.reader = reader
         self.workers = workers

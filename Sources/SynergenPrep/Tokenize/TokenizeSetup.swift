@@ -67,7 +67,7 @@ public struct TokenizeSetup: Sendable {
     /// `VQEncoder`).
     public func run(_ shards: [ShardLocation], into folder: String, workers: Int, overwrite: Bool,
                     rank: WorldRank = .single, afterShard: AfterShardHook? = nil,
-                    cores: Int = ProcessInfo.processInfo.activeProcessorCount,
+                    cores: Int = AvailableCores.count(),
                     progress: ProgressReporter? = nil) throws -> TokenizeSummary {
         let vqConfig = vqConfig, weightsPath = weightsPath
         // A rank's share may be fewer shards than workers: the spare cores go to the encoder.
