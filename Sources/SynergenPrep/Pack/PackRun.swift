@@ -55,6 +55,8 @@ public struct PackRun {
         let mine = rank.share(of: groups)
         let folder = PackedFolder(output)
         try folder.prepareForWriting(groups: mine)
+        // Groups past this job's last one are an earlier, larger job's: no rank of this job owns them.
+        try folder.removeStale { name in (PackedFolder.group(ofFile: name) ?? 0) < groups }
         progress?.setTotal(shards: mine.reduce(0) { $0 + groupInputs($1, of: inputs).count })
         var record = RankRecord(stage: "pack", rank: rank, assigned: mine.map(PackedFolder.groupName))
         try record.write(in: output)
