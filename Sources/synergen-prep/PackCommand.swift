@@ -80,6 +80,7 @@ struct PackCommand: ParsableCommand {
         var run = PackRun(input: input, output: out, options: options, tokenizer: text, tokenizerSHA256: try SHA256.hex(file: tokenizerPath))
         run.rank = rank
         run.afterShard = publishing.hook
+        run.interruption = Interruption.watchSignals()
         RankOptions.announce(rank, stage: "pack", items: "group_shards=\(groupShards)")
         let start = Date()
         let progress = ProgressReporter(stage: "pack", totalShards: 0, rank: rank)
@@ -88,6 +89,9 @@ struct PackCommand: ParsableCommand {
         do { result = try run.run(progress: progress) } catch let error as PackError {
             StandardError.write("error: \(error.withFlags) \(rank.logFields)\n")
             throw ExitCode(2)
+        } catch let error as Interrupted {
+            StandardError.write("\(error) \(rank.logFields): finished groups stay, the running one left no file; re-run to complete\n")
+            throw ExitCode(error.exitStatus)
         }
         let seconds = Date().timeIntervalSince(start)
         print(RankOptions.prefixed(try Self.report(result, out: out, seconds: seconds), rank))

@@ -107,10 +107,14 @@ struct TokenizeCommand: ParsableCommand {
         let summary: TokenizeSummary
         do {
             summary = try setup.run(manifest.shards, into: out, workers: workers.workers, overwrite: overwrite, rank: rank,
-                                    afterShard: publishing.hook, progress: progress)
+                                    afterShard: publishing.hook, interruption: Interruption.watchSignals(), progress: progress)
         } catch let error as TokenizePlanError {
             StandardError.write("error: \(error) \(rank.logFields)\n")
             throw ExitCode(2)
+        } catch let error as Interrupted {
+            progress.finish()
+            StandardError.write("\(error) \(rank.logFields): finished shards stay published, the others left no file; re-run to complete\n")
+            throw ExitCode(error.exitStatus)
         }
         progress.finish()
         print(RankOptions.prefixed(Self.report(summary, out: out), rank))

@@ -116,6 +116,14 @@ import Testing
         let tokenizer = try Tokenizer(contentsOf: URL(fileURLWithPath: s.tokenizer))
         var run = PackRun(input: tokenized, output: stopped, options: options, tokenizer: tokenizer,
                           tokenizerSHA256: try SHA256.hex(file: s.tokenizer))
+        // A signal before the first sample: nothing written, the rank record says interrupted.
+        var interrupted = run
+        interrupted.interruption = Interruption()
+        interrupted.interruption!.interrupt(by: SIGTERM)
+        #expect(throws: Interrupted(signal: SIGTERM)) { try interrupted.run() }
+        #expect(RankRecord.all(in: stopped, stage: "pack").first?.status == .interrupted)
+        let left = try FileManager.default.contentsOfDirectory(atPath: stopped)
+        #expect(!left.contains { $0.hasSuffix(".pack") || $0.hasSuffix(".group.json") || $0 == "index.json" || AtomicFile.isLeftover($0) }, "\(left)")
         run.failAfterWrites = 2
         #expect(throws: PackError.self) { try run.run() }
         #expect(!FileManager.default.fileExists(atPath: stopped + "/index.json"))

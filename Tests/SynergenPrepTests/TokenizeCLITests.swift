@@ -109,6 +109,43 @@ import Testing
         #expect(try dataFiles(killed) == expected)
     }
 
+    /// SIGTERM (what Slurm and Kubernetes send first) and SIGINT mid-shard: the run stops within
+    /// seconds with 128 + the signal, leaves no temporary file, its rank record says `interrupted`,
+    /// and a re-run completes to the bytes of an uninterrupted run.
+    @Test func sigtermAndSigintStopCleanlyAndTheRerunCompletes() throws {
+        let s = try Self.setup()
+        defer { try? FileManager.default.removeItem(at: s.folder) }
+        let reference = s.folder.appendingPathComponent("reference").path
+        #expect(try Fixtures.run(s.tokenizeArguments(out: reference)).0 == 0)
+        let stopped = s.folder.appendingPathComponent("stopped").path
+        for signal in [SIGTERM, SIGINT] {
+            let process = Process()
+            process.executableURL = Fixtures.executable
+            process.arguments = s.tokenizeArguments(out: stopped) + ["--workers", "1"]
+            let err = Pipe()
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = err
+            try process.run()
+            let deadline = Date().addingTimeInterval(120)
+            while process.isRunning && Date() < deadline && !Self.hasTemporaryFile(stopped) { usleep(2_000) }
+            guard process.isRunning else { Issue.record("the run ended before the signal"); continue }
+            let sent = Date()
+            kill(process.processIdentifier, signal)
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(Date().timeIntervalSince(sent) < 10, "stopped within seconds")
+            #expect(process.terminationReason == .exit && process.terminationStatus == 128 + signal, "\(text)")
+            #expect(text.contains("interrupted by \(signal == SIGTERM ? "SIGTERM" : "SIGINT")"), "\(text)")
+            #expect(!Self.hasTemporaryFile(stopped), "no temporary file survives a signal")
+            let record = RankRecord.all(in: stopped, stage: "tokenize").first
+            #expect(record?.status == .interrupted)
+        }
+        let (code, _, err) = try Fixtures.run(s.tokenizeArguments(out: stopped))
+        #expect(code == 0, "\(err)")
+        #expect(try dataFiles(stopped) == dataFiles(reference))
+        #expect(try ClusterTests.files(stopped) == ClusterTests.files(reference))
+    }
+
     static func hasTemporaryFile(_ folder: String) -> Bool {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).contains { $0.contains(".tmp-") }
     }

@@ -23,6 +23,8 @@ public struct PackRun {
     public let tokenizerSHA256: String
     public var rank = WorldRank.single
     public var afterShard: AfterShardHook?
+    /// SIGTERM/SIGINT: the run stops at the next sample; finished groups stay.
+    public var interruption: Interruption?
     /// Tests: fail after writing this many new shards, as a run killed there would stop.
     var failAfterWrites: Int?
 
@@ -67,7 +69,7 @@ public struct PackRun {
         } catch {
             record.failed.append(.init(item: PackedFolder.groupName(mine[result.packedGroups.count + result.skippedGroups.count]),
                                        message: "\(error)"))
-            try? finish(&record, result: result, start: start)
+            try? finish(&record, result: result, start: start, interrupted: error is Interrupted)
             throw error
         }
         try finish(&record, result: result, start: start)
@@ -81,12 +83,13 @@ public struct PackRun {
     }
 
     /// Records the rank's end.
-    func finish(_ record: inout RankRecord, result: Result, start: Date) throws {
+    func finish(_ record: inout RankRecord, result: Result, start: Date, interrupted: Bool = false) throws {
         record.wallSeconds = Date().timeIntervalSince(start)
         record.done = result.packedGroups.map(PackedFolder.groupName)
         record.skipped = result.skippedGroups.map(PackedFolder.groupName)
         record.samples = result.totals.samples
         record.end()
+        if interrupted { record.status = .interrupted }
         try record.write(in: output)
     }
 
@@ -184,6 +187,7 @@ public struct PackRun {
             let reader = try TokenizedShardReader(path: shard.path)
             var n = 0
             while let sample = try reader.next() {
+                try interruption?.check()
                 n += 1
                 totals.samples += 1
                 for document in selection.documents(from: sample, dropped: &totals.dropped) { try emit(packer.add(document)) }

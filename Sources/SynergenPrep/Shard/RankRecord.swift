@@ -10,7 +10,7 @@ import Foundation
 public struct RankRecord: Codable, Sendable, Equatable {
     public static let folderName = "ranks"
 
-    public enum Status: String, Codable, Sendable { case running, finished, failed }
+    public enum Status: String, Codable, Sendable { case running, finished, failed, interrupted }
 
     /// One item that failed, with its error.
     public struct Failure: Codable, Sendable, Equatable {

@@ -16,6 +16,8 @@ public struct ShardTokenizer: Sendable {
     public var queueCapacity = 4
     /// Set the shard's `unpublished` flag before its done-marker (an `--after-shard` command will run).
     public var unpublishedUntilHook = false
+    /// Checked before every sample: a signal stops the shard (its temporary file goes, no marker).
+    public var interruption: Interruption?
 
     public init(config: TokenizeConfig, tokenizer: Tokenizer) {
         self.config = config
@@ -54,6 +56,7 @@ public struct ShardTokenizer: Sendable {
             finished.wait()
         }
         while let item = queue.pop() {
+            try interruption?.check()
             try consume(item, stats: &stats, writer: writer, encoder: encoder, progress: progress)
         }
         try writer.finish()

@@ -21,6 +21,8 @@ public struct TokenizeRun: Sendable {
     public var overwrite: Bool
     public var rank = WorldRank.single
     public var afterShard: AfterShardHook?
+    /// SIGTERM/SIGINT: no shard is started after it, the running ones stop at their next sample.
+    public var interruption: Interruption?
     /// The VQ encoder for a shard job (called once per shard; may return one shared encoder, see `BuiltOnce`).
     public var makeEncoder: @Sendable () throws -> CodeGridEncoder
 
@@ -49,11 +51,17 @@ public struct TokenizeRun: Sendable {
         let start = Date()
         var shardTokenizer = ShardTokenizer(config: config, tokenizer: tokenizer)
         shardTokenizer.unpublishedUntilHook = afterShard != nil
+        shardTokenizer.interruption = interruption
         let results = WorkerPool.map(count: mine.count, workers: workers) { [shardTokenizer] index -> ShardResult in
             defer { progress?.add(shards: 1) }
+            if let signal = interruption?.signal { return .failure(Interrupted(signal: signal)) }
             let result = tokenize(mine[index], with: shardTokenizer, progress: progress)
             log.update { Self.note(result, of: mine[index].stem, in: &$0) }
             return result
+        }
+        if let signal = interruption?.signal {
+            log.update { $0.end(); $0.status = .interrupted }
+            throw Interrupted(signal: signal)
         }
         var summary = Self.summary(of: results, for: mine)
         summary.rank = rank

@@ -66,19 +66,24 @@ public struct TokenizeSetup: Sendable {
     /// `cores`; several at once give it one thread each — the codes are the same either way (see
     /// `VQEncoder`).
     public func run(_ shards: [ShardLocation], into folder: String, workers: Int, overwrite: Bool,
-                    rank: WorldRank = .single, afterShard: AfterShardHook? = nil,
+                    rank: WorldRank = .single, afterShard: AfterShardHook? = nil, interruption: Interruption? = nil,
                     cores: Int = AvailableCores.count(),
                     progress: ProgressReporter? = nil) throws -> TokenizeSummary {
         let vqConfig = vqConfig, weightsPath = weightsPath
         // A rank's share may be fewer shards than workers: the spare cores go to the encoder.
         let workers = max(1, min(workers, rank.share(of: shards.count).count))
         let tuning = EncoderTuning(threads: EncoderTuning.threadsPerEncoder(workers: workers, cores: cores))
-        let encoder = BuiltOnce { try VQEncoder(config: vqConfig, weightsPath: weightsPath, tuning: tuning) }
+        let encoder = BuiltOnce {
+            var encoder = try VQEncoder(config: vqConfig, weightsPath: weightsPath, tuning: tuning)
+            encoder.interruption = interruption
+            return encoder
+        }
         var run = TokenizeRun(config: config, tokenizer: tokenizer, folder: folder, workers: workers, overwrite: overwrite) {
             try encoder.get()
         }
         run.rank = rank
         run.afterShard = afterShard
+        run.interruption = interruption
         return try run.run(shards, progress: progress)
     }
 }

@@ -32,6 +32,8 @@ public struct VQEncoder: Sendable {
     public var maxBatch = 0
     /// Bytes one feature map at full resolution may take when `maxBatch` is 0.
     public var memoryBudgetBytes = 600 << 20
+    /// Checked before every forward pass: a signal stops the encoder between batches (`.interrupted`).
+    public var interruption: Interruption?
     /// Threads and band sizes of every encode; its convolution paths were applied when the encoder
     /// was built. Copies of one encoder share the weights, so each worker may hold its own tuning.
     public var tuning: EncoderTuning
@@ -102,6 +104,7 @@ public struct VQEncoder: Sendable {
         var latents: [Float] = []
         var start = 0
         while start < batch {
+            if let signal = interruption?.signal { throw .interrupted(Interrupted(signal: signal)) }
             let n = min(chunk, batch - start)
             let x = FeatureMap(nchw: UnsafeBufferPointer(rebasing: pixels[(start * per)..<((start + n) * per)]),
                                batch: n, channels: config.inChannels, height: height, width: width)

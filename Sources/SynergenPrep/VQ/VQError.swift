@@ -17,6 +17,8 @@ public enum VQError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidConfig(String)
     /// The input batch does not fit the encoder (channels, size not divisible by the downsampling).
     case invalidInput(String)
+    /// SIGTERM or SIGINT arrived: the encoder stopped between batches (`VQEncoder.interruption`).
+    case interrupted(Interrupted)
 
     public var description: String {
         switch self {
@@ -30,6 +32,7 @@ public enum VQError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .badTensorData(name, reason): return "tensor \(name): \(reason)"
         case let .invalidConfig(reason): return "invalid VQ config: \(reason)"
         case let .invalidInput(reason): return "invalid encoder input: \(reason)"
+        case let .interrupted(why): return "\(why)"
         }
     }
 }
