@@ -32,6 +32,17 @@ import Testing
         #expect(try BraceExpansion.expand("plain") == ["plain"])
     }
 
+    /// A range that would make more than 10 million names is refused from its bounds alone (the
+    /// example that kept `inspect` busy for seconds), ranges whose size overflows Int included.
+    @Test func hugeBraceRangesAreRefusedBeforeAnyNameIsMade() throws {
+        for pattern in ["x-{000000000..099999999}.tar", "x-{-9223372036854775808..9223372036854775807}.tar",
+                        "x-{0..9223372036854775807}{a,b}.tar", "{0..3999}{0..3999}.tar"] {
+            #expect(throws: BraceExpansion.Failure.self, "\(pattern)") { try BraceExpansion.expand(pattern) }
+        }
+        #expect(try BraceExpansion.expand("{0..99}{0..99}", limit: 10_000).count == 10_000)
+        #expect(throws: BraceExpansion.Failure.self) { try BraceExpansion.expand("{0..99}{0..100}", limit: 10_000) }
+    }
+
     @Test(arguments: [
         ("ok.tar\nbad-{1..x}.tar\n", 2, "not two integers"),
         ("ok.tar\n\nunclosed-{1..3.tar", 3, "unbalanced"),

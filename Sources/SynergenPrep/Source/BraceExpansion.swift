@@ -8,8 +8,13 @@ public enum BraceExpansion {
         public var description: String { message }
     }
 
-    /// The expansions of `pattern`, in order. A pattern without braces expands to itself.
-    public static func expand(_ pattern: String, limit: Int = 10_000_000) throws(Failure) -> [String] {
+    /// At most this many names per pattern (and per manifest): a larger expansion is refused before
+    /// any name is made.
+    public static let defaultLimit = 10_000_000
+
+    /// The expansions of `pattern`, in order. A pattern without braces expands to itself. More
+    /// than `limit` names is refused from the groups' sizes alone, before anything is allocated.
+    public static func expand(_ pattern: String, limit: Int = defaultLimit) throws(Failure) -> [String] {
         var results = [""]
         var rest = Substring(pattern)
         while let open = rest.firstIndex(of: "{") {
@@ -19,10 +24,11 @@ public enum BraceExpansion {
             }
             let body = rest[rest.index(after: open)..<close]
             if body.contains("{") { throw Failure(message: "nested '{' in \"\(pattern)\"") }
-            let choices = try alternatives(String(body), pattern: pattern)
-            guard results.count * choices.count <= limit else {
+            let count = try choiceCount(String(body), pattern: pattern)
+            guard count <= limit / results.count else {
                 throw Failure(message: "\"\(pattern)\" expands to more than \(limit) names")
             }
+            let choices = try alternatives(String(body), pattern: pattern)
             results = results.flatMap { head in choices.map { head + prefix + $0 } }
             rest = rest[rest.index(after: close)...]
         }
@@ -30,15 +36,31 @@ public enum BraceExpansion {
         return results.map { $0 + rest }
     }
 
+    /// How many names the brace group `body` stands for (Int.max when a range's size overflows).
+    private static func choiceCount(_ body: String, pattern: String) throws(Failure) -> Int {
+        if body.range(of: "..") != nil {
+            let (a, b, _) = try bounds(body, pattern: pattern)
+            let (span, overflow) = max(a, b).subtractingReportingOverflow(min(a, b))
+            return overflow || span == Int.max ? Int.max : span + 1
+        }
+        return body.contains(",") ? body.split(separator: ",", omittingEmptySubsequences: false).count : 1
+    }
+
+    /// A range's two integers and its zero-padded width (0: no padding).
+    private static func bounds(_ body: String, pattern: String) throws(Failure) -> (Int, Int, width: Int) {
+        let range = body.range(of: "..")!
+        let lower = String(body[..<range.lowerBound]), upper = String(body[range.upperBound...])
+        guard let a = Int(lower), let b = Int(upper), !lower.isEmpty, !upper.isEmpty,
+              lower.allSatisfy(\.isASCII), upper.allSatisfy(\.isASCII) else {
+            throw Failure(message: "range {\(body)} in \"\(pattern)\" is not two integers")
+        }
+        let padded = (lower.count > 1 && lower.hasPrefix("0")) || (upper.count > 1 && upper.hasPrefix("0"))
+        return (a, b, padded ? max(lower.count, upper.count) : 0)
+    }
+
     private static func alternatives(_ body: String, pattern: String) throws(Failure) -> [String] {
-        if let range = body.range(of: "..") {
-            let lower = String(body[..<range.lowerBound]), upper = String(body[range.upperBound...])
-            guard let a = Int(lower), let b = Int(upper), !lower.isEmpty, !upper.isEmpty,
-                  lower.allSatisfy(\.isASCII), upper.allSatisfy(\.isASCII) else {
-                throw Failure(message: "range {\(body)} in \"\(pattern)\" is not two integers")
-            }
-            let padded = (lower.count > 1 && lower.hasPrefix("0")) || (upper.count > 1 && upper.hasPrefix("0"))
-            let width = padded ? max(lower.count, upper.count) : 0
+        if body.range(of: "..") != nil {
+            let (a, b, width) = try bounds(body, pattern: pattern)
             let step = a <= b ? 1 : -1
             return stride(from: a, through: b, by: step).map { value in
                 let digits = String(value)

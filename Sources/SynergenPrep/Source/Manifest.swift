@@ -38,6 +38,9 @@ public struct Manifest: Sendable, Equatable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let lineNumber = index + 1
             func fail(_ message: String) -> ManifestError { ManifestError(file: name, line: lineNumber, message: message) }
+            guard shards.count <= BraceExpansion.defaultLimit else {
+                throw fail("the manifest lists more than \(BraceExpansion.defaultLimit) shards")
+            }
             if line.hasPrefix("pipe:") {
                 let command = String(line.dropFirst(5)).trimmingCharacters(in: .whitespaces)
                 if command.isEmpty { throw fail("empty pipe: command") }
