@@ -58,3 +58,48 @@ enum Fixtures {
 }
 
 struct FixtureMissing: Error {}
+
+/// A small tmpfs mounted for a test (needs root and CAP_SYS_ADMIN, as `make test` has here):
+/// a disk that fills up, or turns read-only.
+struct TmpfsMount {
+    let path: String
+
+    /// Whether this process may mount a tmpfs (tried once on a scratch folder).
+    static let available: Bool = {
+        guard getuid() == 0, let probe = try? TmpfsMount(at: NSTemporaryDirectory() + "synergen-mount-probe-\(getpid())", size: "64k") else {
+            return false
+        }
+        probe.unmount()
+        return true
+    }()
+
+    init(at path: String, size: String) throws {
+        self.path = path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try Self.mount(["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", path])
+    }
+
+    func resize(_ size: String) throws { try Self.mount(["-o", "remount,size=\(size)", path]) }
+    func remount(readOnly: Bool) throws { try Self.mount(["-o", readOnly ? "remount,ro" : "remount,rw", path]) }
+
+    func unmount() {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/umount")
+        p.arguments = [path]
+        try? p.run()
+        p.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    private static func mount(_ arguments: [String]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/mount")
+        p.arguments = arguments
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw MountFailed() }
+    }
+
+    struct MountFailed: Error {}
+}

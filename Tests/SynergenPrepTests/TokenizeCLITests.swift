@@ -146,6 +146,34 @@ import Testing
         #expect(try ClusterTests.files(stopped) == ClusterTests.files(reference))
     }
 
+    /// A full disk (a 40 KiB tmpfs) mid-run: the failing shards are reported with the path and the
+    /// errno, nothing half-written stays under a final name, the exit status is 1; with space again
+    /// the re-run completes to the bytes of an uninterrupted run. A read-only folder is refused
+    /// before any work.
+    @Test(.enabled(if: TmpfsMount.available)) func aFullDiskFailsCleanlyAndTheRerunCompletes() throws {
+        let s = try Self.setup()
+        defer { try? FileManager.default.removeItem(at: s.folder) }
+        let reference = s.folder.appendingPathComponent("reference").path
+        #expect(try Fixtures.run(s.tokenizeArguments(out: reference)).0 == 0)
+        let mount = try TmpfsMount(at: s.folder.appendingPathComponent("disk").path, size: "40k")
+        defer { mount.unmount() }
+        let out = mount.path + "/tok"
+        var (code, stdout, err) = try Fixtures.run(s.tokenizeArguments(out: out) + ["--workers", "1"])
+        #expect(code == 1 && stdout.contains("No space left on device") && stdout.contains(out + "/demo-"), "\(stdout)\(err)")
+        #expect(!Self.hasTemporaryFile(out))
+        for (name, bytes) in try dataFiles(out) {   // what is there under a final name is whole
+            #expect(bytes == (try dataFiles(reference))[name], "\(name)")
+        }
+        try mount.resize("64m")
+        (code, stdout, err) = try Fixtures.run(s.tokenizeArguments(out: out))
+        #expect(code == 0, "\(stdout)\(err)")
+        #expect(try ClusterTests.files(out) == ClusterTests.files(reference))
+
+        try mount.remount(readOnly: true)
+        (code, _, err) = try Fixtures.run(s.tokenizeArguments(out: mount.path + "/other"))
+        #expect(code != 0 && err.contains("Read-only file system") && err.contains(mount.path + "/other"), "\(err)")
+    }
+
     static func hasTemporaryFile(_ folder: String) -> Bool {
         ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).contains { $0.contains(".tmp-") }
     }

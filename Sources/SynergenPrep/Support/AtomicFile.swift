@@ -56,24 +56,53 @@ public enum AtomicFile {
             }
             offset += n
         }
-        close(fd)
+        // close reports late write errors (NFS, quotas): the file is then not complete.
+        guard close(fd) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw AtomicFileError(path: temporary, operation: "close", code: code)
+        }
         try commit(temporary: temporary, to: path)
     }
 
     /// Writes UTF-8 text to `path` atomically.
     public static func write(_ text: String, to path: String) throws { try write(Array(text.utf8), to: path) }
 
-    /// Fsyncs a finished temporary file, renames it to `path` and fsyncs the folder.
+    /// Fsyncs a finished temporary file, renames it to `path` and fsyncs the folder. On failure the
+    /// temporary file is removed: nothing half-written stays behind, under either name.
     public static func commit(temporary: String, to path: String) throws {
+        func fail(_ operation: String, _ file: String) -> AtomicFileError {
+            let code = errno
+            unlink(temporary)
+            return AtomicFileError(path: file, operation: operation, code: code)
+        }
         let fd = open(temporary, O_RDONLY)
-        guard fd >= 0 else { throw AtomicFileError(path: temporary, operation: "open", code: errno) }
+        guard fd >= 0 else { throw fail("open", temporary) }
         let synced = fsync(fd)
+        if synced != 0 { let error = fail("fsync", temporary); close(fd); throw error }
         close(fd)
-        guard synced == 0 else { throw AtomicFileError(path: temporary, operation: "fsync", code: errno) }
-        guard rename(temporary, path) == 0 else { throw AtomicFileError(path: path, operation: "rename", code: errno) }
+        guard rename(temporary, path) == 0 else { throw fail("rename", path) }
         let folder = (path as NSString).deletingLastPathComponent
         let dir = open(folder.isEmpty ? "." : folder, O_RDONLY)
         if dir >= 0 { fsync(dir); close(dir) }
+    }
+}
+
+extension AtomicFile {
+    /// Refuses, before any work, a folder this process cannot create or write (read-only, no
+    /// space, no permission): creates it when missing, then writes and removes a probe file.
+    public static func checkWritable(folder: String) throws {
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw AtomicFileError(path: folder, operation: "create the output folder", code: errno == 0 ? EACCES : errno)
+        }
+        let probe = temporaryPath(for: (folder as NSString).appendingPathComponent(".write-probe"))
+        let fd = open(probe, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw AtomicFileError(path: folder, operation: "write into the output folder", code: errno) }
+        let written = Glibc.write(fd, "ok", 2)
+        let code = errno
+        close(fd)
+        unlink(probe)
+        guard written == 2 else { throw AtomicFileError(path: folder, operation: "write into the output folder", code: code) }
     }
 }
 

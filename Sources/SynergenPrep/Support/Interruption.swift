@@ -14,8 +14,11 @@ public final class Interruption: @unchecked Sendable {
 
     public init() {}
 
-    /// A flag set by SIGTERM or SIGINT from now on (the signals no longer kill the process).
+    /// A flag set by SIGTERM or SIGINT from now on (the signals no longer kill the process). Also
+    /// ignores SIGXFSZ, so that a file-size limit (a quota) fails the write with EFBIG and a clear
+    /// error instead of killing the process.
     public static func watchSignals() -> Interruption {
+        Glibc.signal(SIGXFSZ, SIG_IGN)
         let flag = Interruption()
         for number in [SIGTERM, SIGINT] {
             Glibc.signal(number, SIG_IGN)

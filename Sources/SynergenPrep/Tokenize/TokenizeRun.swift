@@ -73,7 +73,7 @@ public struct TokenizeRun: Sendable {
     /// Publishes the plan (the same for every rank) and this rank's `running` record; removes a
     /// stale index (the folder is not whole again until the last shard is done).
     func start(_ shards: [ShardLocation], mine: [ShardLocation]) throws -> RankLog {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try AtomicFile.checkWritable(folder: folder)
         let plan = TokenizePlan(configHash: config.hash, shards: shards.map { .init(stem: $0.stem, source: $0.description) })
         try plan.publish(in: folder, replace: overwrite || rank.worldSize == 1)
         try? FileManager.default.removeItem(atPath: TokenizedFolder(folder).path(of: TokenizedIndex.fileName))

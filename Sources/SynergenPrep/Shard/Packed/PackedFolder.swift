@@ -81,7 +81,7 @@ public struct PackedFolder: Sendable {
     /// not valid until the job ends) and the temporary files a killed run left of those groups
     /// (other ranks' files are left alone).
     public func prepareForWriting(groups: [Int]) throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        try AtomicFile.checkWritable(folder: path)
         try? FileManager.default.removeItem(atPath: indexPath)
         let mine = Set(groups)
         AtomicFile.removeLeftovers(in: path) { name in Self.group(ofFile: name).map(mine.contains) ?? false }
