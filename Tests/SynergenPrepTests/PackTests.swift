@@ -171,6 +171,19 @@ struct PackTests {
         try AtomicFile.write(try index.json(), to: folder.appendingPathComponent("index.json").path)
         let problems = try PackedDataset(folder: folder.path).verify()
         #expect(problems.count == 1 && problems[0].contains("SHA-256"))
+
+        // Headers that declare more than the file holds are refused before anything is allocated.
+        func refused(_ edit: (inout [UInt8]) -> Void) throws -> String {
+            var damaged = bytes
+            edit(&damaged)
+            try AtomicFile.write(damaged, to: path)
+            do { _ = try PackedShardReader(path: path); return "opened" } catch { return "\(error)" }
+        }
+        func put(_ value: UInt64, at offset: Int, in b: inout [UInt8]) { for k in 0..<8 { b[offset + k] = UInt8(truncatingIfNeeded: value >> (8 * k)) } }
+        #expect(try refused { put(UInt64.max, at: 16, in: &$0) }.contains("does not fit"))
+        #expect(try refused { put(1 << 31, at: 16, in: &$0) }.contains("does not fit"))
+        #expect(try refused { put(1 << 40, at: 24 + 8 * 3, in: &$0) }.contains("does not span"))
+        #expect(try refused { $0.removeLast() }.contains("does not span"))
     }
 
     static func config(_ b: DocumentBuilder) -> PackConfig {

@@ -57,6 +57,30 @@ import Testing
         #expect(throws: VQError.self) { _ = try SafeTensorsFile(path: path + ".missing") }
     }
 
+    /// Hostile headers are refused before anything is allocated: longer than 100 MB (on a sparse
+    /// file that is long enough), longer than the file, a shape whose size overflows, a negative dimension.
+    @Test func hostileHeadersAreRefusedUnread() throws {
+        let folder = try Fixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func file(_ name: String, headerLength: UInt64, header: String = "", size: Int? = nil) throws -> String {
+            let path = folder.appendingPathComponent(name).path
+            let bytes = withUnsafeBytes(of: headerLength.littleEndian) { Array($0) } + Array(header.utf8)
+            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            if let size { truncate(path, off_t(size)) }   // sparse: long, yet nothing on disk
+            return path
+        }
+        func reason(_ path: String) -> String {
+            do { _ = try SafeTensorsFile(path: path); return "opened" } catch { return "\(error)" }
+        }
+        #expect(reason(try file("long", headerLength: 150_000_000, size: 160_000_000)).contains("100 MB limit"))
+        #expect(reason(try file("past", headerLength: 1 << 40)).contains("exceeds the file size"))
+        #expect(reason(try file("top-bit", headerLength: UInt64.max)).contains("exceeds the file size"))
+        let overflow = #"{"t":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,0]}}"#
+        #expect(reason(try file("overflow", headerLength: UInt64(overflow.utf8.count), header: overflow)).contains("overflows"))
+        let negative = #"{"t":{"dtype":"F32","shape":[-1,4],"data_offsets":[0,0]}}"#
+        #expect(reason(try file("negative", headerLength: UInt64(negative.utf8.count), header: negative)).contains("negative"))
+    }
+
     @Test func randomWeightsUseTheCheckpointLayout() throws {
         func keys(_ preset: VQConfig.Preset) throws -> [String: [Int]] {
             var c = VQConfig.preset(preset)

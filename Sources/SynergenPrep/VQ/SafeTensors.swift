@@ -41,6 +41,9 @@ public final class SafeTensorsFile: @unchecked Sendable {
         }
     }
 
+    /// The largest header read (the safetensors format's own limit): a longer one is refused unread.
+    public static let maxHeaderBytes = 100_000_000
+
     /// Opens and maps `path`, parsing and checking the header.
     public init(path: String) throws(VQError) {
         self.path = path
@@ -58,9 +61,9 @@ public final class SafeTensorsFile: @unchecked Sendable {
         mappedLength = size
         var headerLength = 0
         for i in 0..<8 { headerLength |= Int(p.load(fromByteOffset: i, as: UInt8.self)) << (8 * i) }
-        guard headerLength > 0, headerLength <= size - 8 else {
+        guard headerLength > 0, headerLength <= size - 8, headerLength <= Self.maxHeaderBytes else {
             munmap(p, size)
-            throw .badHeader(path: path, reason: "header length \(headerLength) exceeds file size \(size)")
+            throw .badHeader(path: path, reason: "header length \(headerLength) exceeds the file size \(size) or the 100 MB limit")
         }
         dataOffset = 8 + headerLength
         let headerData = Data(bytes: p + 8, count: headerLength)
@@ -99,12 +102,27 @@ public final class SafeTensorsFile: @unchecked Sendable {
             guard offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] <= dataLength else {
                 throw .badTensorData(name: name, reason: "data_offsets \(offsets) outside the \(dataLength)-byte data section of \(path)")
             }
-            if let b = bytesPerElement(dtype), range.count != b * shape.reduce(1, *) {
+            guard let elements = Self.elementCount(shape) else {
+                throw .badTensorData(name: name, reason: "shape \(shape) is negative or its size overflows")
+            }
+            if let b = bytesPerElement(dtype), range.count != b &* elements || elements > Int.max / b {
                 throw .badTensorData(name: name, reason: "\(range.count) bytes for \(dtype) shape \(shape)")
             }
             tensors[name] = TensorInfo(name: name, dtype: dtype, shape: shape, byteRange: range)
         }
         return (tensors, metadata)
+    }
+
+    /// The number of elements of `shape`, nil when a dimension is negative or the product overflows.
+    static func elementCount(_ shape: [Int]) -> Int? {
+        var n = 1
+        for d in shape {
+            guard d >= 0 else { return nil }
+            let (product, overflow) = n.multipliedReportingOverflow(by: d)
+            if overflow { return nil }
+            n = product
+        }
+        return n
     }
 
     /// The raw bytes of tensor `name` (valid while `self` lives).

@@ -13,6 +13,10 @@ public enum PackedShard {
     public static let version: UInt32 = 1
     public static let fileExtension = ".pack"
 
+    /// The largest sequence record inflated (a frame declaring more is refused before allocating):
+    /// 16,384 positions with 16 codes each take under 1 MB.
+    public static let maxSequenceBytes = 256 << 20
+
     /// The whole shard file for these sequences.
     public static func encode(_ sequences: [PackedSequence], level: Int32 = 3) throws -> [UInt8] {
         let frames = try sequences.map { try Zstd.compress(PackedSequenceCoding.encode($0), level: level) }
@@ -46,10 +50,19 @@ public final class PackedShardReader {
             throw ShardFormatError(path: path, message: "format version \(version); this build reads \(PackedShard.version)")
         }
         _ = try r.u32()
-        let count = Int(try r.u64())
-        guard count < 1 << 32 else { throw ShardFormatError(path: path, message: "damaged sequence count") }
+        let declared = try r.u64()
+        // The table and every frame must lie inside the file: checked before anything is allocated.
+        let fileSize = Int(try h.seekToEnd())
+        guard declared < 1 << 32, 24 + 8 * (Int(declared) + 1) <= fileSize else {
+            throw ShardFormatError(path: path, message: "sequence count \(declared) does not fit the \(fileSize)-byte file")
+        }
+        let count = Int(declared), tableEnd = 24 + 8 * (count + 1)
+        try h.seek(toOffset: 24)
         var t = ByteReader([UInt8](try h.read(upToCount: 8 * (count + 1)) ?? Data()), context: path)
         offsets = try (0...count).map { _ throws(ShardFormatError) in try t.u64() }
+        guard offsets[0] >= UInt64(tableEnd), offsets[count] == UInt64(fileSize) else {
+            throw ShardFormatError(path: path, message: "offset table does not span the file (\(offsets[0])…\(offsets[count]) of \(fileSize) bytes)")
+        }
         for i in 0..<count where offsets[i] > offsets[i + 1] {
             throw ShardFormatError(path: path, message: "offset table not increasing at \(i)")
         }
@@ -66,6 +79,6 @@ public final class PackedShardReader {
         let n = Int(offsets[i + 1] - offsets[i])
         let frame = [UInt8](try handle.read(upToCount: n) ?? Data())
         guard frame.count == n else { throw ShardFormatError(path: path, message: "sequence \(i) ends early") }
-        return try PackedSequenceCoding.decode(try Zstd.decompress(frame, maxSize: 1 << 30), context: "\(path)#\(i)")
+        return try PackedSequenceCoding.decode(try Zstd.decompress(frame, maxSize: PackedShard.maxSequenceBytes), context: "\(path)#\(i)")
     }
 }

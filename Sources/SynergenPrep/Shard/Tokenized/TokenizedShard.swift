@@ -141,6 +141,9 @@ public final class TokenizedShardReader {
         }
         var lengthReader = ByteReader(try file.read(4) ?? [], context: path)
         let length = Int(try lengthReader.u32())
+        guard length <= TokenizedShard.maxRecordBytes else {
+            throw ShardFormatError(path: path, message: "header of \(length) bytes: the file is damaged")
+        }
         guard let json = try file.read(length) else { throw ShardFormatError(path: path, message: "header ends early") }
         header = try JSONDecoder().decode(TokenizedShard.Header.self, from: Data(json))
     }
