@@ -13,6 +13,8 @@ public struct MergeProblem: Sendable, Equatable, CustomStringConvertible {
         case dataMissing(file: String)
         case sizeDiffers(file: String, found: Int, expected: Int)
         case sha256Differs(file: String)
+        /// The SHA-256 differs and reading the file fails at `at` (a record or sequence number).
+        case damaged(file: String, at: String, message: String)
         case countDiffers(file: String, found: Int, expected: Int)
         case unreadable(file: String, message: String)
         /// Done, but the `--after-shard` command failed or was killed: not published yet.
@@ -40,6 +42,7 @@ public struct MergeProblem: Sendable, Equatable, CustomStringConvertible {
         case .dataMissing(let file): return "\(item): \(file) is missing"
         case .sizeDiffers(let file, let found, let expected): return "\(item): \(file) has \(found) bytes, its marker says \(expected)"
         case .sha256Differs(let file): return "\(item): \(file) SHA-256 differs from its marker"
+        case .damaged(let file, let at, let message): return "\(item): \(file) SHA-256 differs from its marker; \(at) cannot be read: \(message)"
         case .countDiffers(let file, let found, let expected): return "\(item): \(file) holds \(found) records, its marker says \(expected)"
         case .unreadable(let file, let message): return "\(item): \(file) cannot be read: \(message)"
         case .unpublished: return "\(item): done but not published (the --after-shard command failed or was killed); a re-run of its rank retries it"

@@ -112,13 +112,25 @@ public struct PackedFolder: Sendable {
         guard size == entry.bytes else { return .sizeDiffers(file: entry.file, found: size, expected: entry.bytes) }
         guard verify else { return nil }
         do {
-            if try SHA256.hex(file: path(of: entry.file)) != entry.sha256 { return .sha256Differs(file: entry.file) }
+            if try SHA256.hex(file: path(of: entry.file)) != entry.sha256 { return locateDamage(in: entry) }
             let count = try PackedShardReader(path: path(of: entry.file)).count
             if count != entry.sequences { return .countDiffers(file: entry.file, found: count, expected: entry.sequences) }
         } catch {
             return .unreadable(file: entry.file, message: "\(error)")
         }
         return nil
+    }
+
+    /// For a shard whose SHA-256 differs: the first sequence that cannot be read, when one cannot.
+    func locateDamage(in entry: PackShardEntry) -> MergeProblem.Kind {
+        let reader: PackedShardReader
+        do { reader = try PackedShardReader(path: path(of: entry.file)) } catch {
+            return .damaged(file: entry.file, at: "the offset table", message: "\(error)")
+        }
+        for i in 0..<reader.count {
+            do { _ = try reader.sequence(i) } catch { return .damaged(file: entry.file, at: "sequence \(i)", message: "\(error)") }
+        }
+        return .sha256Differs(file: entry.file)
     }
 
     /// Group `group`'s done-marker, nil when it has none (or an unreadable one).

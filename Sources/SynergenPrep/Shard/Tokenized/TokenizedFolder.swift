@@ -91,13 +91,19 @@ public struct TokenizedFolder: Sendable {
     /// Re-reads the data file of `stats`: nil when its SHA-256 and record count match the marker.
     public func verifyData(of stats: ShardTokenizeStats) -> MergeProblem.Kind? {
         let file = path(of: stats.output)
+        let hashMatches: Bool
+        do { hashMatches = try SHA256.hex(file: file) == stats.outputSHA256 } catch { return .unreadable(file: stats.output, message: "\(error)") }
+        var count = 0
         do {
-            if try SHA256.hex(file: file) != stats.outputSHA256 { return .sha256Differs(file: stats.output) }
-            let count = try TokenizedShardReader(path: file).readAll().count
-            if count != stats.samplesOut { return .countDiffers(file: stats.output, found: count, expected: stats.samplesOut) }
+            let reader = try TokenizedShardReader(path: file)
+            while try reader.next() != nil { count += 1 }
         } catch {
-            return .unreadable(file: stats.output, message: "\(error)")
+            // The stream is read ahead in blocks: a bad checksum shows at the block, the damage is in it or before.
+            let at = "record \(count) (or the block of the zstd stream before it)"
+            return hashMatches ? .unreadable(file: stats.output, message: "\(at): \(error)") : .damaged(file: stats.output, at: at, message: "\(error)")
         }
+        if !hashMatches { return .sha256Differs(file: stats.output) }
+        if count != stats.samplesOut { return .countDiffers(file: stats.output, found: count, expected: stats.samplesOut) }
         return nil
     }
 
