@@ -81,6 +81,7 @@ public final class TarReader {
     /// Reads the current member's data, or skips it and returns nil when it is over `maxBytes`
     /// (or `skip` is set). A short read is `truncated-shard`.
     public func readData(path: String, size: Int, maxBytes: Int, skip: Bool = false) throws(ShardFailure) -> [UInt8]? {
+        guard size >= 0 else { throw ShardFailure(.truncatedShard, shard: shard, "member \(path): declared size \(size)") }
         if skip || size > maxBytes {
             if archive_read_data_skip(archive) != ARCHIVE_OK {
                 throw ShardFailure(.truncatedShard, shard: shard, "member \(path): \(errorString())")
