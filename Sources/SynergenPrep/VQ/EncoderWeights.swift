@@ -57,15 +57,20 @@ public struct EncoderWeights: Sendable {
     }
 
     /// Runs the body on `x` (`[3][N]` planes).
-    public func callAsFunction(_ x: FeatureMap, _ tuning: EncoderTuning) -> FeatureMap {
+    public func callAsFunction(_ x: FeatureMap, _ tuning: EncoderTuning) -> FeatureMap { run(x, tuning, stop: { false })! }
+
+    /// The forward pass, asking `stop` after every block: nil as soon as it says yes (a signal).
+    public func run(_ x: FeatureMap, _ tuning: EncoderTuning, stop: () -> Bool) -> FeatureMap? {
         var h = convIn(x, tuning)
         for level in down {
             for (j, block) in level.block.enumerated() {
+                if stop() { return nil }
                 h = block(h, tuning)
                 if !level.attn.isEmpty { h = level.attn[j](h, tuning) }
             }
             if let ds = level.downsample { h = ds(h, tuning) }
         }
+        if stop() { return nil }
         h = mid.block1(h, tuning)
         h = mid.attn1(h, tuning)
         h = mid.block2(h, tuning)

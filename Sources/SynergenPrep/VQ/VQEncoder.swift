@@ -32,7 +32,8 @@ public struct VQEncoder: Sendable {
     public var maxBatch = 0
     /// Bytes one feature map at full resolution may take when `maxBatch` is 0.
     public var memoryBudgetBytes = 600 << 20
-    /// Checked before every forward pass: a signal stops the encoder between batches (`.interrupted`).
+    /// Checked between the blocks of every forward pass: a signal stops the encoder within one
+    /// block (`.interrupted`; well under a second for Emu3 at 512 px).
     public var interruption: Interruption?
     /// Threads and band sizes of every encode; its convolution paths were applied when the encoder
     /// was built. Copies of one encoder share the weights, so each worker may hold its own tuning.
@@ -82,9 +83,12 @@ public struct VQEncoder: Sendable {
     }
 
     /// The pre-quantisation latents `[codeDim][N]` planes of `x` (`[3][N]` planes).
-    public func latents(_ x: FeatureMap) -> FeatureMap {
+    public func latents(_ x: FeatureMap) -> FeatureMap { latents(x, stop: { false })! }
+
+    /// The latents, or nil when `stop` said yes between two blocks of the forward pass.
+    func latents(_ x: FeatureMap, stop: () -> Bool) -> FeatureMap? {
         BLAS.useOneThread()
-        let body = encoder(x, tuning)
+        guard let body = encoder.run(x, tuning, stop: stop) else { return nil }
         if let tail = temporalTail { return tail(body, tuning).last! }
         return quantConv!(body, tuning)
     }
@@ -108,7 +112,9 @@ public struct VQEncoder: Sendable {
             let n = min(chunk, batch - start)
             let x = FeatureMap(nchw: UnsafeBufferPointer(rebasing: pixels[(start * per)..<((start + n) * per)]),
                                batch: n, channels: config.inChannels, height: height, width: width)
-            let z = self.latents(x)
+            guard let z = self.latents(x, stop: { interruption?.signal != nil }) else {
+                throw .interrupted(Interrupted(signal: interruption?.signal ?? SIGTERM))
+            }
             let flat = z.nchw()   // [n, D, rows, cols]
             if keepLatents { latents += flat }
             // [n, D, HW] → [n·HW, D]
