@@ -12,6 +12,8 @@ import zstandard
 
 MAGIC = b"SGPACKSH"
 VERSION = 1
+# The largest sequence record inflated (as the Swift reader): a frame declaring more is refused unread.
+MAX_SEQUENCE_BYTES = 256 << 20
 MODALITY_TEXT = 0
 MODALITY_IMAGE = 1
 TASKS = {0: "und", 1: "gen", 2: "uncond"}
@@ -86,10 +88,17 @@ class PackedShardReader:
             version, _, count = struct.unpack_from("<IIQ", head, 8)
             if version != VERSION:
                 raise FormatError(f"{path}: format version {version}; this reader reads {VERSION}")
+            size = os.fstat(f.fileno()).st_size
+            # The table and every frame must lie inside the file: checked before anything is read.
+            if count >= 1 << 32 or 24 + 8 * (count + 1) > size:
+                raise FormatError(f"{path}: sequence count {count} does not fit the {size}-byte file")
             table = f.read(8 * (count + 1))
         if len(table) != 8 * (count + 1):
             raise FormatError(f"{path}: offset table ends early")
-        self.offsets = np.frombuffer(table, "<u8").astype(np.int64)
+        offsets = np.frombuffer(table, "<u8")
+        if offsets[0] < 24 + 8 * (count + 1) or int(offsets[-1]) != size:
+            raise FormatError(f"{path}: offset table does not span the file")
+        self.offsets = offsets.astype(np.int64)
         if np.any(np.diff(self.offsets) < 0):
             raise FormatError(f"{path}: offset table not increasing")
         self._dctx = zstandard.ZstdDecompressor()
@@ -104,7 +113,16 @@ class PackedShardReader:
             frame = f.read(b - a)
         if len(frame) != b - a:
             raise FormatError(f"{self.path}: sequence {i} ends early")
-        return self._dctx.decompress(frame)
+        try:
+            declared = zstandard.frame_content_size(frame)
+        except zstandard.ZstdError as e:
+            raise FormatError(f"{self.path}: sequence {i}: {e}") from None
+        if declared > MAX_SEQUENCE_BYTES or declared < 0:
+            raise FormatError(f"{self.path}: sequence {i} declares {declared} bytes (over {MAX_SEQUENCE_BYTES}, or unknown)")
+        try:
+            return self._dctx.decompress(frame)
+        except zstandard.ZstdError as e:
+            raise FormatError(f"{self.path}: sequence {i}: {e}") from None
 
     def __getitem__(self, i: int) -> Dict[str, Any]:
         if not 0 <= i < len(self):

@@ -148,6 +148,30 @@ def test_corrupted_byte_is_detected(fixtures, tmp_path):
         PackedDataset(str(copy), verify=True)
 
 
+def test_headers_that_do_not_fit_the_file_are_refused_unread(fixtures, tmp_path):
+    """A count or offsets beyond the file, or a frame declaring a huge size: FormatError, nothing allocated."""
+    from synergen_reader import reader as r
+    import struct as st
+    good = (fixtures / "packed" / PackedDataset(str(fixtures / "packed")).shards[0]["file"]).read_bytes()
+    def refused(raw):
+        path = tmp_path / "x.pack"
+        path.write_bytes(bytes(raw))
+        with pytest.raises(r.FormatError) as e:
+            s = r.PackedShardReader(str(path))
+            for i in range(len(s)):
+                s.raw(i)
+        return str(e.value)
+    assert "does not fit" in refused(good[:16] + st.pack("<Q", 2**63) + good[24:])
+    assert "does not fit" in refused(good[:16] + st.pack("<Q", 2**31) + good[24:])
+    assert "does not span" in refused(good[:-1])
+    first = st.unpack_from("<Q", good, 24)[0]
+    # The first frame's header claims 2 GB of content (frame header: magic, descriptor with an 8-byte size).
+    frame = bytes.fromhex("28b52ffd") + bytes([0xe0]) + st.pack("<Q", 2**31)
+    bomb = bytearray(good)
+    bomb[first:first + len(frame)] = frame
+    assert "declares" in refused(bomb) or "sequence 0" in refused(bomb)
+
+
 def test_one_sequence_read_alone(fixtures):
     """The offset table lets a reader inflate one frame: frames are independent zstd frames."""
     data = PackedDataset(str(fixtures / "packed"))
