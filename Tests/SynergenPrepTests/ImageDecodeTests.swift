@@ -65,6 +65,30 @@ import Testing
         }
     }
 
+    /// One decoder (as a worker keeps one per shard) fed a broken JPEG, then good ones: every good
+    /// one still decodes to its reference pixels. (libjpeg-turbo does not reset its handle after an
+    /// error: a shard lost every JPEG after the first bad one; found by the hostile corpus.)
+    @Test func aBrokenJPEGDoesNotPoisonTheDecoder() throws {
+        let folder = try Fixtures.folder("decode")
+        let good = try Fixtures.bytes(folder.appendingPathComponent("baseline420.jpg"))
+        let expected = try ImageDecoder().decode(good).image.pixels
+        var badHuffman = good
+        // Every DHT segment's code counts set to 0xFF: "Bogus Huffman table definition".
+        var i = 2
+        while i + 4 < badHuffman.count, badHuffman[i] == 0xFF {
+            let marker = badHuffman[i + 1], length = Int(badHuffman[i + 2]) << 8 | Int(badHuffman[i + 3])
+            if marker == 0xC4 { for k in 0..<16 where i + 5 + k < badHuffman.count { badHuffman[i + 5 + k] = 0xFF } }
+            if marker == 0xDA { break }
+            i += 2 + length
+        }
+        let noScan = Array(good.prefix(600))
+        let decoder = ImageDecoder()
+        for broken in [badHuffman, noScan, [0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0x03]] {
+            #expect(throws: ImageDecodeError.self) { try decoder.decode(broken) }
+            for _ in 0..<2 { #expect(try decoder.decode(good).image.pixels == expected) }
+        }
+    }
+
     @Test func unsupportedFormatsAreNamed() throws {
         let folder = try Fixtures.folder("decode")
         for (file, name) in [("image.gif", "GIF"), ("image.webp", "WebP"), ("image.bmp", "BMP"), ("image.tif", "TIFF")] {

@@ -21,6 +21,10 @@ import Testing
             .pipe("cat /data/s-1.tar"), .pipe("cat /data/s-2.tar"),
         ])
         #expect(ShardLocation.file("/x/laion-000001.tar.gz").stem == "laion-000001")
+        // A pipe's stem: the tar it names, without the shell's quotes and separators.
+        #expect(ShardLocation.pipe("head -c 33000 /d/demo-000000.tar; kill -9 $$").stem == "demo-000000")
+        #expect(ShardLocation.pipe("sh -c 'curl -fsSL https://h/b/x-000007.tar'").stem == "x-000007")
+        #expect(ShardLocation.pipe("aws s3 cp s3://b/laion-000001.tar -").stem == "laion-000001")
         #expect(try Manifest.parse("../s/x.tar", name: "m", folder: "manifests").shards == [.file("s/x.tar")])
     }
 

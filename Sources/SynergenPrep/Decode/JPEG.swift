@@ -73,6 +73,13 @@ public final class TurboJPEG {
         return handle
     }
 
+    /// Drops the decompressor after a failed call: libjpeg-turbo 2.1 does not reset a handle after
+    /// an error, and a reused one then fails every later image (or reports a 0×0 frame).
+    private func discardDecompressor() {
+        if let decompressor { tjDestroy(decompressor) }
+        decompressor = nil
+    }
+
     /// Reads the frame header (wraps `tjDecompressHeader3`).
     public func header(_ bytes: UnsafeRawBufferPointer) throws(ImageDecodeError) -> JPEGHeader {
         let handle = try decompressHandle()
@@ -83,6 +90,7 @@ public final class TurboJPEG {
             // Data that ends while its markers are still well-formed is truncated; junk is corrupt.
             let markers = JPEGMarkers(scanning: bytes)
             let message = failed ? Self.lastError(handle) : "the data ends before the frame header"
+            discardDecompressor()
             if markers.isMalformed && !markers.hasFrame { throw ImageDecodeError(.corrupt, "JPEG: \(message)") }
             if !failed { throw ImageDecodeError(.truncated, "JPEG: \(message)") }
             throw Self.classify(message)
@@ -114,6 +122,7 @@ public final class TurboJPEG {
         if status != 0 {
             let message = Self.lastError(handle)
             let isWarning = tjGetErrorCode(handle) == Int32(TJERR_WARNING.rawValue)
+            discardDecompressor()
             if isWarning && !message.contains("Premature end of JPEG file") { return }
             throw Self.classify(message)
         }

@@ -35,9 +35,11 @@ public struct FolderMerge: Sendable {
         return nil
     }
 
-    /// Validates the folder and writes its index when nothing is wrong.
+    /// Validates the folder and writes its index when nothing is wrong; then no rank is running, so
+    /// every temporary file left in the folder is a killed run's and goes.
     public func run() throws -> Outcome {
         var outcome = Outcome(folder: folder, kind: Self.kind(of: folder))
+        defer { if outcome.succeeded { AtomicFile.removeLeftovers(in: folder) } }
         switch outcome.kind {
         case nil:
             outcome.problems = [MergeProblem(item: folder, index: nil,

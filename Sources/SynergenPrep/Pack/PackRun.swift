@@ -57,6 +57,7 @@ public struct PackRun {
         let mine = rank.share(of: groups)
         let folder = PackedFolder(output)
         try folder.prepareForWriting(groups: mine)
+        if rank.worldSize == 1 { AtomicFile.removeLeftovers(in: output) }   // a single rank owns the folder
         // Groups past this job's last one are an earlier, larger job's: no rank of this job owns them.
         try folder.removeStale { name in (PackedFolder.group(ofFile: name) ?? 0) < groups }
         progress?.setTotal(shards: mine.reduce(0) { $0 + groupInputs($1, of: inputs).count })

@@ -1,3 +1,4 @@
+import Foundation
 /// Where one input shard comes from: a tar file on disk, or the standard output of a command.
 public enum ShardLocation: Hashable, Sendable, CustomStringConvertible {
     /// A `.tar`, `.tar.gz`/`.tgz` (or other libarchive-compressed tar) file.
@@ -20,7 +21,11 @@ public enum ShardLocation: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .file(let path): name = path
         case .pipe(let command):
-            name = command.split(separator: " ").last { $0.contains(".tar") || $0.contains(".tgz") }.map(String.init) ?? command
+            // The last word naming a tar, without the shell's quotes and separators around it
+            // (`sh -c 'curl … x.tar'`, `cat x.tar; …`).
+            let shell = CharacterSet(charactersIn: "'\";&|()<>`")
+            name = command.split(separator: " ").map { $0.trimmingCharacters(in: shell) }
+                .last { $0.contains(".tar") || $0.contains(".tgz") } ?? command
         }
         var base = String(name.split(separator: "/").last ?? Substring(name))
         for suffix in ShardLocation.tarSuffixes where base.hasSuffix(suffix) {

@@ -74,6 +74,9 @@ public struct TokenizeRun: Sendable {
     /// stale index (the folder is not whole again until the last shard is done).
     func start(_ shards: [ShardLocation], mine: [ShardLocation]) throws -> RankLog {
         try AtomicFile.checkWritable(folder: folder)
+        // A single rank owns the folder: every temporary file is a killed run's. With several, each
+        // rank clears its own shards' (below); folder-level ones (plan, index) are merge's to clear.
+        if rank.worldSize == 1 { AtomicFile.removeLeftovers(in: folder) }
         let plan = TokenizePlan(configHash: config.hash, shards: shards.map { .init(stem: $0.stem, source: $0.description) })
         try plan.publish(in: folder, replace: overwrite || rank.worldSize == 1)
         try? FileManager.default.removeItem(atPath: TokenizedFolder(folder).path(of: TokenizedIndex.fileName))
