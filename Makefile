@@ -1,5 +1,5 @@
 # The two set-up commands of the README: `make demo` and `make test`. Each installs what it needs.
-.PHONY: deps demo test test-fixtures test-determinism test-slurm probe-openblas bench bench-decode bench-preprocess bench-text bench-vq bench-pack
+.PHONY: deps demo test test-fixtures test-determinism test-slurm fault-matrix test-hostile fuzz probe-openblas bench bench-decode bench-preprocess bench-text bench-vq bench-pack
 
 BIN := .build/release/synergen-prep
 DEMO := shards/demo
@@ -46,6 +46,26 @@ test-determinism: test-fixtures
 test-slurm: deps
 	swift build -c release --product synergen-prep
 	bash scripts/slurm-local.sh
+
+# Faults against the release binary: kill -9 / SIGTERM at seeded and targeted moments, full disk (tmpfs),
+# read-only output, flipped bytes, a dying pipe:; every re-run compared byte for byte with an
+# uninterrupted run (root; about 5 minutes on 2 cores).
+fault-matrix: deps
+	swift build -c release --product synergen-prep
+	test -f Tests/Fixtures/generated/text/qwen/tokenizer.json || $(MAKE) test-fixtures
+	nice -n 10 bash scripts/fault-matrix.sh
+
+# Hostile corpus: >= 3000 mutated samples from real photos plus tar-level attacks through inspect and
+# tokenize under /usr/bin/time -v: every sample accounted for, valid images decoded, RSS bounded (~2 min).
+test-hostile: deps
+	swift build -c release --product synergen-prep
+	test -f Tests/Fixtures/generated/text/qwen/tokenizer.json || $(MAKE) test-fixtures
+	test -x /usr/bin/time || apt-get install -y -qq time
+	nice -n 10 python3 scripts/hostile_corpus.py
+
+# libFuzzer + ASan targets for every parser (Fuzz/), 10 minutes each (FUZZ_SECONDS=30 for a CI-sized run).
+fuzz: deps
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-600} bash scripts/fuzz.sh
 
 # Whether this machine's OpenBLAS gives other bits with 2 threads than with 1 on the encoders' product
 # shapes (the encoder never relies on it: it calls OpenBLAS single-threaded).

@@ -264,3 +264,24 @@ struct TokenizerLoadingTests {
         #expect(parallel == serial)
     }
 }
+
+/// Inputs the libFuzzer target `FuzzTokenizer` found (committed under Fuzz/crashes/FuzzTokenizer/),
+/// run as that target runs them: each must load or be refused, and encode without reading past a
+/// buffer (a word cut inside a UTF-8 sequence) or allocating gigabytes (a vocabulary id of 2^31).
+@Test func tokenizerFuzzFindingsStayFixed() throws {
+    let folder = Fixtures.repository.appendingPathComponent("Fuzz/crashes/FuzzTokenizer")
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasSuffix(".txt") }.sorted()
+    #expect(names.count >= 6)
+    let text = "A photo of  a cat — 3.14 😺 naïve Café\t東京\n<|im_start|>user <|endoftext|> <s> </s> <unk> ▁x \u{301}e ﬁ'll"
+    var loaded = 0
+    for name in names {
+        let bytes = try Fixtures.bytes(folder.appendingPathComponent(name))
+        guard let file = try? TokenizerFile(bytes: bytes) else { continue }
+        loaded += 1
+        let tokenizer = Tokenizer(file: file)
+        let ids = tokenizer.encode(text)
+        _ = tokenizer.encode(text, parseSpecial: true, addSpecialTokens: true)
+        _ = try? tokenizer.decode(ids)
+    }
+    #expect(loaded >= 4, "the out-of-bounds inputs load and encode")
+}

@@ -63,6 +63,9 @@ public struct BPEModel: Sendable {
     }
 
     /// `model.vocab`: spelling → id, and id → spelling.
+    /// Ids at or above this are refused (4,194,304: ten times the largest vocabularies in use).
+    static let maxVocabularyID = 1 << 22
+
     private static func vocabulary(_ json: JSONValue) throws(TokenizerError) -> ([[UInt8]: Int32], [[UInt8]?]) {
         guard let vocabMembers = json["vocab"]?.members else {
             throw .malformed(path: "model.vocab", reason: "expected object")
@@ -71,8 +74,10 @@ public struct BPEModel: Sendable {
         vocab.reserveCapacity(vocabMembers.count)
         var maxId = -1
         for (k, v) in vocabMembers {
-            guard let id = v.int, id >= 0, id < Int(Int32.max) else {
-                throw .malformed(path: "model.vocab[\(String(decoding: k, as: UTF8.self).debugDescription)]", reason: "expected a non-negative integer id")
+            // The id → token table is dense: an id far beyond any real vocabulary would allocate it huge.
+            guard let id = v.int, id >= 0, id < maxVocabularyID else {
+                throw .malformed(path: "model.vocab[\(String(decoding: k, as: UTF8.self).debugDescription)]",
+                                 reason: "expected an integer id from 0 to \(maxVocabularyID - 1)")
             }
             vocab[k] = Int32(id)
             maxId = max(maxId, id)

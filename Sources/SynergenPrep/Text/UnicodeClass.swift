@@ -49,11 +49,14 @@ enum UnicodeClass {
     }
 }
 
-/// Decodes the scalar starting at `i` in a valid UTF-8 buffer: (value, byte length).
+/// Decodes the scalar starting at `i` in a UTF-8 buffer: (value, byte length). A sequence cut by
+/// the buffer's end (a word a tokenizer's rules split inside a character) is U+FFFD spanning the
+/// rest of the buffer, never a read past it (unsafe buffers are not bounds-checked in release).
 @inline(__always)
 func decodeScalar(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> (UInt32, Int) {
     let b0 = UInt32(p[i])
     if b0 < 0x80 { return (b0, 1) }
+    guard i + utf8Length(lead: UInt8(b0)) <= p.count else { return (0xFFFD, p.count - i) }
     if b0 < 0xE0 { return ((b0 & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F), 2) }
     if b0 < 0xF0 {
         return ((b0 & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F), 3)
