@@ -197,3 +197,22 @@ struct PackTests {
 extension PackDocument {
     func indices(ofModality m: UInt8) -> [Int] { modality.indices.filter { modality[$0] == m } }
 }
+
+/// Inputs the libFuzzer target `FuzzPackedShard` found (Fuzz/crashes/FuzzPackedShard/; byte 0 even:
+/// the rest is a `.pack` file), replayed as that target runs them: a count beyond Int (a trap in
+/// the conversion) or a table of gigabytes must be refused, not crash or allocate.
+@Test func packedShardFuzzFindingsStayFixed() throws {
+    let folder = Fixtures.repository.appendingPathComponent("Fuzz/crashes/FuzzPackedShard")
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasSuffix(".txt") }.sorted()
+    #expect(names.count >= 11)
+    let scratch = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let path = scratch.appendingPathComponent("x.pack").path
+    for name in names {
+        let bytes = try Fixtures.bytes(folder.appendingPathComponent(name))
+        guard bytes.first.map({ $0 & 1 == 0 }) == true else { continue }
+        try Data(bytes.dropFirst()).write(to: URL(fileURLWithPath: path))
+        guard let reader = try? PackedShardReader(path: path) else { continue }
+        for i in 0..<min(reader.count, 100_000) { _ = try? reader.sequence(i) }
+    }
+}

@@ -268,3 +268,22 @@ enum TarFixture {
         return out
     }
 }
+
+/// Inputs the libFuzzer target `FuzzTokenizedShard` found (Fuzz/crashes/FuzzTokenizedShard/),
+/// replayed as that target runs them (byte 0 even: a `.tok.zst` file; odd: the decompressed
+/// stream, compressed here): an end-marker count above Int.max must be an error, not a trap.
+@Test func tokenizedShardFuzzFindingsStayFixed() throws {
+    let folder = Fixtures.repository.appendingPathComponent("Fuzz/crashes/FuzzTokenizedShard")
+    let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasSuffix(".txt") }.sorted()
+    #expect(!names.isEmpty)
+    let scratch = try Fixtures.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let path = scratch.appendingPathComponent("x.tok.zst").path
+    for name in names {
+        let bytes = try Fixtures.bytes(folder.appendingPathComponent(name))
+        let rest = Array(bytes.dropFirst())
+        try Data(bytes.first! & 1 == 0 ? rest : try Zstd.compress(rest, level: 1)).write(to: URL(fileURLWithPath: path))
+        guard let reader = try? TokenizedShardReader(path: path) else { continue }
+        #expect(throws: (any Error).self) { while try reader.next() != nil {} }
+    }
+}

@@ -156,8 +156,8 @@ public final class TokenizedShardReader {
         let length = Int(try r.u32())
         if length == 0 {
             var c = ByteReader(try file.read(8) ?? [], context: path)
-            let count = Int(try c.u64())
-            guard count == read else { throw ShardFormatError(path: path, message: "end marker says \(count) samples, read \(read)") }
+            let count = try c.u64()   // compared as read: a damaged count above Int.max must not trap
+            guard count == UInt64(read) else { throw ShardFormatError(path: path, message: "end marker says \(count) samples, read \(read)") }
             ended = true
             return nil
         }
