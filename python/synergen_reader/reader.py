@@ -32,7 +32,19 @@ class HashMismatch(FormatError):
 
 
 def decode_sequence(body: bytes, pad_id: int = 0) -> Dict[str, Any]:
-    """Decodes one sequence record (an inflated frame) into numpy arrays padded to the sequence length."""
+    """Decodes one sequence record (an inflated frame) into numpy arrays padded to the sequence length.
+
+    A damaged record raises ``FormatError`` whatever is wrong in it (a field past its end, a key
+    that is not UTF-8, ...), never another exception."""
+    try:
+        return _decode_sequence(body, pad_id)
+    except FormatError:
+        raise
+    except (struct.error, UnicodeDecodeError, ValueError, IndexError, OverflowError) as e:
+        raise FormatError(f"damaged sequence record: {e}") from None
+
+
+def _decode_sequence(body: bytes, pad_id: int) -> Dict[str, Any]:
     if len(body) < 20:
         raise FormatError("sequence record too short")
     seq_len, used, n_docs, n_images, n_codes = struct.unpack_from("<5I", body, 0)

@@ -206,3 +206,19 @@ def test_merged_folder_reads_like_one_rank(fixtures):
     assert one.index == many.index and len(one.index["groups"]) == 3
     assert len(one) == len(many) > 0
     assert all(same(one[i], many[i]) for i in range(len(one)))
+
+
+def test_fuzz_findings_stay_fixed():
+    """Inputs the Python reader's fuzz target found (Fuzz/crashes/PyPackedReader/), replayed by that
+    target's own `run`: a damaged record raises FormatError only (a key that is not UTF-8 raised
+    UnicodeDecodeError before)."""
+    import importlib.util
+    import pathlib
+    root = pathlib.Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("fuzz_packed_reader", root / "Fuzz" / "python" / "fuzz_packed_reader.py")
+    fuzz = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fuzz)
+    findings = sorted((root / "Fuzz" / "crashes" / "PyPackedReader").glob("crash-*"))
+    assert findings
+    for path in findings:
+        fuzz.run(path.read_bytes())
