@@ -14,6 +14,8 @@ MAGIC = b"SGPACKSH"
 VERSION = 1
 # The largest sequence record inflated (as the Swift reader): a frame declaring more is refused unread.
 MAX_SEQUENCE_BYTES = 256 << 20
+# The longest sequence a record may declare (its arrays are padded to it): 64 × the 16,384 of SFT.
+MAX_SEQUENCE_LENGTH = 1 << 20
 MODALITY_TEXT = 0
 MODALITY_IMAGE = 1
 TASKS = {0: "und", 1: "gen", 2: "uncond"}
@@ -50,6 +52,8 @@ def _decode_sequence(body: bytes, pad_id: int) -> Dict[str, Any]:
     seq_len, used, n_docs, n_images, n_codes = struct.unpack_from("<5I", body, 0)
     if used > seq_len or 20 + used * 10 + n_codes * 2 > len(body):
         raise FormatError("sequence header does not fit its record")
+    if seq_len > MAX_SEQUENCE_LENGTH:   # the arrays are padded to it: refuse before allocating
+        raise FormatError(f"sequence length {seq_len} over {MAX_SEQUENCE_LENGTH}")
     off = 20
     ids = np.frombuffer(body, "<i4", used, off); off += 4 * used
     modality = np.frombuffer(body, "u1", used, off); off += used
