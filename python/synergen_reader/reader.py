@@ -114,9 +114,10 @@ class PackedShardReader:
         offsets = np.frombuffer(table, "<u8")
         if offsets[0] < 24 + 8 * (count + 1) or int(offsets[-1]) != size:
             raise FormatError(f"{path}: offset table does not span the file")
-        self.offsets = offsets.astype(np.int64)
-        if np.any(np.diff(self.offsets) < 0):
+        # Compared as unsigned (np.diff would wrap): then every offset lies in [table end, size].
+        if np.any(offsets[1:] < offsets[:-1]):
             raise FormatError(f"{path}: offset table not increasing")
+        self.offsets = offsets.astype(np.int64)
         self._dctx = zstandard.ZstdDecompressor()
 
     def __len__(self) -> int:
