@@ -100,9 +100,11 @@ struct ByteReader {
     }
     mutating func i32Array() throws(ShardFormatError) -> [Int32] {
         let n = Int(try u32())
+        let i = try take(n * 4)   // the bytes must be there before anything is reserved
         var out: [Int32] = []
         out.reserveCapacity(n)
-        for _ in 0..<n { out.append(Int32(bitPattern: try u32())) }
+        for k in 0..<n { out.append(Int32(bitPattern: UInt32(bytes[i + 4 * k]) | UInt32(bytes[i + 4 * k + 1]) << 8
+                                     | UInt32(bytes[i + 4 * k + 2]) << 16 | UInt32(bytes[i + 4 * k + 3]) << 24)) }
         return out
     }
 }

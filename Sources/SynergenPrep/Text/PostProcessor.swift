@@ -32,7 +32,7 @@ public enum PostProcessor: Sendable, Equatable {
                         throw .malformed(path: "post_processor.special_tokens.\(name)", reason: "missing ids")
                     }
                     for v in ids {
-                        guard let id = v.int else { throw .malformed(path: "post_processor.special_tokens.\(name).ids", reason: "expected integers") }
+                        guard let id = v.int, (0..<Int(Int32.max)).contains(id) else { throw .malformed(path: "post_processor.special_tokens.\(name).ids", reason: "expected integers") }
                         if seenSequence { after.append(Int32(id)) } else { before.append(Int32(id)) }
                     }
                 } else {

@@ -41,7 +41,7 @@ public struct TokenizerFile: Sendable {
         postProcessor = try PostProcessor.from(json: json["post_processor"])
         addedTokens = []
         for (i, t) in (json["added_tokens"]?.array ?? []).enumerated() {
-            guard let id = t["id"]?.int, let content = t["content"]?.stringBytes else {
+            guard let id = t["id"]?.int, (0..<Int(Int32.max)).contains(id), let content = t["content"]?.stringBytes else {
                 throw .malformed(path: "added_tokens[\(i)]", reason: "needs id and content")
             }
             let special = t["special"]?.bool ?? false
