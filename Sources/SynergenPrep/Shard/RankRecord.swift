@@ -124,6 +124,4 @@ public final class RankLog: @unchecked Sendable {
             try? record.write(in: folder)
         }
     }
-
-    public var current: RankRecord { lock.withLock { record } }
 }
